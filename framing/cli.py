@@ -1,0 +1,290 @@
+"""The ``framing`` command line: a thin layer over the library.
+
+Every command calls a public function; expected failures become one-line errors on stderr
+with exit code 2 (bad input) or 1 (refused model, failed validation).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import __version__
+
+EXAMPLES = {
+    "tag": "framing tag ../shared/seeds/002_9a8ee03d3a2b590f.txt",
+    "score": "framing score ../shared/seeds --level article -o scores.jsonl",
+    "models": "framing models",
+    "train": "framing train --name frames --version 1.0.0 --default",
+    "bench": "framing bench --models frames@1.0.0 frames-word@1.0.0 -o benchmarks/results/latest",
+    "annotations": "framing annotations validate annotations/",
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="framing", description="Find rhetorical frames in news and opinion.")
+    parser.add_argument("--version", action="version", version=f"framing {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def add(name, help_text):
+        return sub.add_parser(name, help=help_text, description=f"{help_text}\n\nExample: {EXAMPLES[name]}",
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+
+    tag = add("tag", "Tag one article (file or '-' for stdin) and print each sentence's frames.")
+    tag.add_argument("input", nargs="?", default="-")
+    tag.add_argument("--model", default=None, help="model reference (default: the shipped default)")
+    tag.add_argument("--all", action="store_true", help="also print sentences without frames")
+    tag.add_argument("--json", action="store_true", help="print the full result as JSON")
+
+    score = add("score", "Score articles in batch: per sentence, paragraph or article.")
+    score.add_argument("inputs", nargs="+", help="files, folders, tables, saved datasets, or '-'")
+    score.add_argument("--model", default=None)
+    score.add_argument("--level", choices=("sentence", "paragraph", "article"), default="article")
+    score.add_argument("--format", choices=("jsonl", "csv", "parquet"), default=None,
+                       help="output format (default: from -o's suffix, else jsonl)")
+    score.add_argument("-o", "--output", default=None, help="output file (default: stdout)")
+    score.add_argument("--text-field", default=None)
+    score.add_argument("--id-field", default=None)
+    score.add_argument("--jobs", type=int, default=1, help="processes (-1: all cores)")
+    score.add_argument("--chunk-size", type=int, default=64, help="articles per batch")
+    score.add_argument("--resume", action="store_true", help="continue an interrupted run into -o")
+    score.add_argument("--errors", default=None, help="JSONL file for unreadable inputs (default: stderr)")
+    score.add_argument("--no-progress", action="store_true")
+
+    add("models", "List installed models (name@version); the default is marked.")
+
+    train = add("train", "Train a model version from annotations/ and register it.")
+    train.add_argument("--annotations", default="annotations")
+    train.add_argument("--corpus", default=None, help="EUvsDisinfo corpus file (default: $FRAMING_CORPUS "
+                                                     "or ../shared/corpus/)")
+    train.add_argument("--name", default="frames")
+    train.add_argument("--version", dest="model_version", default="1.0.0")
+    train.add_argument("--params", default="{}", help="FrameClassifier parameters as JSON")
+    train.add_argument("--rebuttal-weight", type=float, default=1.0)
+    train.add_argument("--description", default="")
+    train.add_argument("--default", action="store_true", help="make this version the default")
+
+    bench = add("bench", "Compare model versions on the benchmark suites of the frozen test split.")
+    bench.add_argument("--models", nargs="+", required=True)
+    bench.add_argument("--suite", nargs="*", default=None)
+    bench.add_argument("--annotations", default="annotations")
+    bench.add_argument("--corpus", default=None)
+    bench.add_argument("--resamples", type=int, default=1000)
+    bench.add_argument("-o", "--output", default="benchmarks/results/latest")
+
+    ann = add("annotations", "Validate, count, split, measure agreement on, or export the gold set.")
+    ann_sub = ann.add_subparsers(dest="action", required=True)
+    for action, text in (("validate", "check every record; file:line errors"),
+                         ("stats", "counts per frame, kind, split and annotator"),
+                         ("agreement", "inter-annotator agreement per frame"),
+                         ("split", "write annotations/splits.json (train/dev/test by document)"),
+                         ("export", "save as a Hugging Face dataset (save_to_disk)")):
+        p = ann_sub.add_parser(action, help=text)
+        p.add_argument("paths", nargs="*", default=["annotations"])
+        p.add_argument("--corpus", default=None)
+        p.add_argument("--json", action="store_true")
+        if action == "export":
+            p.add_argument("-o", "--output", required=True)
+        if action == "split":
+            p.add_argument("--seed", type=int, default=0)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    from .annotations import AnnotationError, CorpusMissingError
+    from .codebook import UnknownFrameError
+    from .readers import ReadError
+    from .registry import ModelNotFound, ModelRefused
+
+    try:
+        return _COMMANDS[args.command](args)
+    except (ModelRefused, AnnotationError) as error:
+        print(f"framing: error: {error}", file=sys.stderr)
+        return 1
+    except (ModelNotFound, CorpusMissingError, ReadError, UnknownFrameError, ValueError,
+            FileNotFoundError) as error:
+        print(f"framing: error: {error}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+
+
+def _tag(args) -> int:
+    from .readers import read_articles
+    from .scoring import load
+
+    model = load(args.model)
+    articles = list(read_articles(args.input))
+    for article in articles:
+        result = model.tag_article(article)
+        if args.json:
+            print(json.dumps(result, ensure_ascii=False, indent=1))
+            continue
+        print(f"# {article.id}  ({len(result['sentences'])} sentences, model {model.reference})")
+        for s in result["sentences"]:
+            if s["frames"] or args.all:
+                labels = ", ".join(f"{f} {s['scores'][f]:.2f}" for f in s["frames"]) or "-"
+                print(f"[{s['sentence']:>3}] {labels}\n      {s['text']}")
+        frames = result["article"]["frames"]
+        print(f"# article frames: {', '.join(frames) if frames else 'none'}\n")
+    return 0
+
+
+def _score(args) -> int:
+    from .scoring import score_articles
+    from .writers import open_writer
+
+    errors_handle = open(args.errors, "a", encoding="utf-8") if args.errors else None
+    error_count = 0
+
+    def on_error(error):
+        nonlocal error_count
+        error_count += 1
+        line = json.dumps(error.to_record(), ensure_ascii=False)
+        if errors_handle:
+            errors_handle.write(line + "\n")
+            errors_handle.flush()
+        else:
+            print(f"framing: skipped {error}", file=sys.stderr)
+
+    if args.resume and not args.output:
+        raise ValueError("--resume needs -o OUT: there is nothing to resume on stdout")
+    writer = open_writer(args.output, args.format, resume=args.resume)
+    sources = ["-" if i == "-" else i for i in args.inputs]
+    results = score_articles(sources, model=args.model, level=args.level, text_field=args.text_field,
+                             id_field=args.id_field, jobs=args.jobs, chunk_size=args.chunk_size,
+                             skip=writer.done, on_error=on_error)
+    progress = None
+    if not args.no_progress and sys.stderr.isatty():
+        from tqdm import tqdm
+
+        progress = tqdm(unit=" articles", file=sys.stderr)
+    articles = sentences = 0
+    try:
+        for article_id, records in results:
+            writer.write(article_id, records)
+            articles += 1
+            if progress is not None:
+                progress.update(1)
+    finally:
+        writer.close()
+        if progress is not None:
+            progress.close()
+        if errors_handle:
+            errors_handle.close()
+    print(f"framing: scored {articles} article(s), skipped {error_count} unreadable input(s)"
+          f"{', resumed after ' + str(len(writer.done)) if args.resume else ''}", file=sys.stderr)
+    return 0
+
+
+def _models(args) -> int:
+    from .registry import default_reference, list_models
+
+    default = default_reference()
+    for ref in list_models():
+        print(f"{ref}{'  (default)' if ref == default else ''}")
+    return 0
+
+
+def _train(args) -> int:
+    from .training import train_model
+
+    params = json.loads(args.params)
+    estimator, folder = train_model(args.annotations, name=args.name, version=args.model_version,
+                                    corpus=args.corpus, params=params,
+                                    rebuttal_weight=args.rebuttal_weight, make_default=args.default,
+                                    description=args.description)
+    metadata = json.loads((folder / "metadata.json").read_text())
+    test = metadata["metrics"]["test"]
+    print(f"wrote {folder}")
+    print(f"test: micro F1 {test['micro_f1']:.3f}  macro F1 {test['macro_f1']:.3f}  "
+          f"rebuttal false alarms {test['rebuttal_false_alarms']['rate']:.3f}")
+    return 0
+
+
+def _bench(args) -> int:
+    from .benchmark import run_benchmark
+
+    report = run_benchmark(args.models, suites=args.suite, annotations=args.annotations,
+                           corpus=args.corpus, output=args.output, resamples=args.resamples)
+    print(report["summary_table"])
+    print(f"\nwrote {Path(args.output) / 'report.md'} and report.json")
+    return 0
+
+
+def _annotations(args) -> int:
+    from .annotations import AnnotationError, load_annotations, validate_annotations
+
+    if args.action == "validate":
+        records, problems = validate_annotations(args.paths)
+        if not problems:
+            gold = load_annotations(args.paths, corpus=args.corpus)  # joins and checks stand-off hashes
+            print(f"ok: {len(gold)} sentences in {len({s.doc_id for s in gold.sentences})} documents")
+            return 0
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print(f"framing: {len(problems)} problem(s) found", file=sys.stderr)
+        return 1
+    gold = load_annotations(args.paths, corpus=args.corpus)
+    if args.action == "stats":
+        stats = gold.stats()
+        print(json.dumps(stats, indent=1) if args.json else _stats_table(stats))
+    elif args.action == "agreement":
+        from .agreement import agreement
+
+        result = agreement(gold)
+        print(json.dumps(result, indent=1) if args.json else _agreement_table(result))
+    elif args.action == "split":
+        from .agreement import make_splits
+
+        splits = make_splits(gold, random_state=args.seed)
+        target = Path(args.paths[0]) / "splits.json"
+        target.write_text(json.dumps({"seed": args.seed, "unit": "document", "documents": splits},
+                                     indent=0) + "\n")
+        print(f"wrote {target}: {len(splits)} documents")
+    elif args.action == "export":
+        gold.to_dataset().save_to_disk(args.output)
+        print(f"wrote {args.output}")
+    return 0
+
+
+def _stats_table(stats) -> str:
+    splits = ["train", "dev", "test"]
+    lines = [f"{stats['sentences']} sentences, {stats['documents']} documents, "
+             f"{stats['frame_free']} without any frame", "",
+             f"{'frame':<26}{'total':>7}" + "".join(f"{s:>7}" for s in splits)]
+    for frame, counts in stats["per_frame"].items():
+        lines.append(f"{frame:<26}{counts.get('total', 0):>7}" + "".join(f"{counts.get(s, 0):>7}" for s in splits))
+    lines += ["", "per kind:      " + ", ".join(f"{k} {v}" for k, v in sorted(stats["per_kind"].items())),
+              "per split:     " + ", ".join(f"{k} {v}" for k, v in sorted(stats["per_split"].items())),
+              "docs per split: " + ", ".join(f"{k} {v}" for k, v in sorted(stats["documents_per_split"].items())),
+              "per annotator: " + ", ".join(f"{k} {v}" for k, v in sorted(stats["per_annotator"].items()))]
+    return "\n".join(lines)
+
+
+def _agreement_table(result) -> str:
+    def fmt(v):
+        return "  n/a" if v is None else f"{v:5.2f}"
+
+    lines = [f"{result['sentences']} sentences in {result['documents']} documents labelled twice; "
+             f"identical frame sets: {result['exact_match']:.1%}",
+             f"overall (every sentence x frame decision): alpha {fmt(result['overall']['alpha'])}, "
+             f"kappa {fmt(result['overall']['kappa'])}", "",
+             f"{'frame':<26}{'alpha':>6}{'kappa':>7}{'pos A':>7}{'pos B':>7}{'both':>6}"]
+    for name, m in list(result["per_frame"].items()) + [("", None)] + list(result["per_family"].items()):
+        if m is None:
+            lines.append(f"{'family':<26}")
+            continue
+        lines.append(f"{name:<26}{fmt(m['alpha']):>6}{fmt(m['kappa']):>7}{m['positives_a']:>7}"
+                     f"{m['positives_b']:>7}{m['both']:>6}")
+    return "\n".join(lines)
+
+
+_COMMANDS = {"tag": _tag, "score": _score, "models": _models, "train": _train, "bench": _bench,
+             "annotations": _annotations}
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,311 @@
+"""Scores, labels and roll-ups: the loaded model users work with, and batch scoring.
+
+Roll-up of sentences to a passage or an article: a frame's article score is the
+**maximum** of its sentences' calibrated probabilities, and the article carries the frame
+when at least one sentence reaches the frame's threshold.  This matches how article gold
+is defined (the union of the sentences' frames).  The evidence for a frame is its
+sentences at or above threshold, highest score first.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator, Sequence
+
+import numpy as np
+
+from .codebook import load_codebook
+from .readers import Article, ReadError, read_articles
+from .registry import load_artifact
+from .segmentation import split_paragraphs, split_sentences
+
+__all__ = ["Tagger", "load", "score_articles", "LEVELS"]
+
+LEVELS = ("sentence", "paragraph", "article")
+DEFAULT_EVIDENCE = 3
+
+
+class Tagger:
+    """A loaded, checked model: tags sentences and articles.
+
+    Obtain one with :func:`framing.load`.
+
+    Examples
+    --------
+    >>> import framing
+    >>> model = framing.load()                                         # doctest: +SKIP
+    >>> model.tag(["The CSTO will not allow colour revolutions."])    # doctest: +SKIP
+    [['colour_revolution']]
+    """
+
+    def __init__(self, estimator, metadata: dict[str, Any]):
+        self.estimator = estimator
+        self.metadata = metadata
+        self.reference = f"{metadata.get('name')}@{metadata.get('version')}"
+        self.frames: list[str] = [str(f) for f in estimator.frames_]
+        self.thresholds = np.asarray(estimator.thresholds_, dtype=float)
+        codebook = load_codebook()
+        self.families: list[str] = [codebook.family_of(f) for f in self.frames]
+
+    def __repr__(self) -> str:
+        return f"Tagger({self.reference!r}, frames={len(self.frames)})"
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Calibrated probabilities, shape ``(len(texts), len(frames))``."""
+        return self.estimator.predict_proba(list(texts))
+
+    def predict(self, texts: Sequence[str]) -> np.ndarray:
+        """0/1 labels with each frame's threshold applied, same shape as :meth:`predict_proba`."""
+        return (self.predict_proba(texts) >= self.thresholds).astype(np.int64)
+
+    def labels_from_proba(self, proba: np.ndarray) -> list[list[str]]:
+        hits = proba >= self.thresholds
+        return [[self.frames[j] for j in np.flatnonzero(row)] for row in hits]
+
+    def tag(self, texts: Sequence[str]) -> list[list[str]]:
+        """Frame ids per sentence."""
+        return self.labels_from_proba(self.predict_proba(texts))
+
+    def tag_article(self, text: str | Article, *, evidence: int = DEFAULT_EVIDENCE) -> dict[str, Any]:
+        """Segment an article and tag every sentence, then roll up.
+
+        Returns a dict with ``sentences`` (index, start, end, text, frames, scores) and
+        ``article`` (per-frame score and label, families, evidence sentences).
+        """
+        article = text if isinstance(text, Article) else Article(id="article", text=text)
+        return next(iter(self._score_batch([article], level="article", evidence=evidence,
+                                           with_sentences=True)))
+
+    def explain(self, text: str, frame: str | None = None, top: int = 8) -> dict[str, Any]:
+        """Why a sentence got its scores: for each frame (or one frame), the n-grams that
+        pushed the score up or down, with weights."""
+        proba = self.predict_proba([text])[0]
+        frames = [frame] if frame else [f for f, p, t in zip(self.frames, proba, self.thresholds)
+                                         if p >= t] or [self.frames[int(np.argmax(proba))]]
+        return {f: {"score": float(proba[self.frames.index(load_codebook().frame(f).id)]),
+                    **self.estimator.explain(text, f, top=top)} for f in frames}
+
+    # -- batch ----------------------------------------------------------------------------
+
+    def _score_batch(self, articles: Sequence[Article], *, level: str, evidence: int = DEFAULT_EVIDENCE,
+                     with_sentences: bool = False) -> list:
+        """Score a batch of articles in one ``predict_proba`` call; one result per article."""
+        segmented = [split_sentences(a.text) for a in articles]
+        texts = [s.text for sentences in segmented for s in sentences]
+        proba = self.predict_proba(texts) if texts else np.zeros((0, len(self.frames)))
+        results = []
+        offset = 0
+        for article, sentences in zip(articles, segmented):
+            scores = proba[offset: offset + len(sentences)]
+            offset += len(sentences)
+            if level == "sentence":
+                results.append(self._sentence_records(article, sentences, scores))
+            elif level == "paragraph":
+                results.append(self._paragraph_records(article, sentences, scores, evidence))
+            else:
+                record = self._rollup(article.metadata(), sentences, scores, evidence)
+                if with_sentences:
+                    record = {"article": record,
+                              "sentences": self._sentence_records(article, sentences, scores)}
+                results.append(record)
+        return results
+
+    def _sentence_records(self, article: Article, sentences, scores) -> list[dict[str, Any]]:
+        hits = scores >= self.thresholds
+        return [{
+            "article_id": article.id,
+            "sentence": s.index,
+            "paragraph": s.paragraph,
+            "start": s.start,
+            "end": s.end,
+            "text": s.text,
+            "scores": {f: round(float(p), 6) for f, p in zip(self.frames, row)},
+            "frames": [self.frames[j] for j in np.flatnonzero(hit)],
+        } for s, row, hit in zip(sentences, scores, hits)]
+
+    def _paragraph_records(self, article: Article, sentences, scores, evidence) -> list[dict[str, Any]]:
+        records = []
+        for index, (start, end) in enumerate(split_paragraphs(article.text)):
+            rows = [i for i, s in enumerate(sentences) if s.paragraph == index]
+            record = self._rollup({"article_id": article.id, "paragraph": index, "start": start,
+                                   "end": end}, [sentences[i] for i in rows], scores[rows], evidence)
+            records.append(record)
+        return records
+
+    def _rollup(self, head: dict[str, Any], sentences, scores, evidence: int) -> dict[str, Any]:
+        if len(sentences):
+            article_scores = scores.max(axis=0)
+        else:
+            article_scores = np.zeros(len(self.frames))
+        labels = article_scores >= self.thresholds
+        frames = [self.frames[j] for j in np.flatnonzero(labels)]
+        evidence_by_frame = {}
+        for j in np.flatnonzero(labels):
+            order = np.argsort(-scores[:, j], kind="stable")
+            evidence_by_frame[self.frames[j]] = [
+                {"sentence": sentences[i].index, "start": sentences[i].start, "end": sentences[i].end,
+                 "score": round(float(scores[i, j]), 6), "text": sentences[i].text}
+                for i in order[:evidence] if scores[i, j] >= self.thresholds[j]]
+        return {
+            **head,
+            "sentences": len(sentences),
+            "scores": {f: round(float(p), 6) for f, p in zip(self.frames, article_scores)},
+            "frames": frames,
+            "families": sorted({self.families[self.frames.index(f)] for f in frames}),
+            "evidence": evidence_by_frame,
+        }
+
+
+_CACHE: dict[str, Tagger] = {}
+
+
+def load(ref: str | os.PathLike | None = None) -> Tagger:
+    """Load a model: the shipped default when ``ref`` is None, else ``"name"``,
+    ``"name@version"`` or a path to a model folder.
+
+    The file's SHA-256, codebook version and contained types are checked before the model is
+    built; a failing check raises :class:`framing.ModelRefused`.
+
+    Examples
+    --------
+    >>> import framing
+    >>> model = framing.load()
+    >>> model.frames[:2]
+    ['colour_revolution', 'covert_plot']
+    """
+    estimator, metadata = load_artifact(ref)
+    return Tagger(estimator, metadata)
+
+
+def _cached_tagger(ref: str | None) -> Tagger:
+    """One Tagger per process and reference (worker processes load the model once)."""
+    key = str(ref)
+    if key not in _CACHE:
+        _CACHE[key] = load(ref)
+    return _CACHE[key]
+
+
+def score_batch(articles: Sequence[Article], ref: str | None = None, level: str = "sentence",
+                evidence: int = DEFAULT_EVIDENCE) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Score a batch of articles with the model ``ref``: a pure function of its arguments.
+
+    Returns ``(article_id, records)`` pairs in input order, ``records`` being the article's
+    output rows at ``level``.  This is the unit that parallel and distributed runs map.
+    """
+    if level not in LEVELS:
+        raise ValueError(f"level={level!r}; use one of {', '.join(LEVELS)}")
+    tagger = _cached_tagger(ref)
+    results = tagger._score_batch(articles, level=level, evidence=evidence)
+    return [(a.id, r if isinstance(r, list) else [r]) for a, r in zip(articles, results)]
+
+
+def _chunks(articles: Iterable[Article], size: int, skip: set[str]) -> Iterator[list[Article]]:
+    chunk: list[Article] = []
+    for article in articles:
+        if article.id in skip:
+            continue
+        chunk.append(article)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def score_articles(
+    source: Any,
+    *,
+    model: str | os.PathLike | None = None,
+    level: str = "article",
+    text_field: str | None = None,
+    id_field: str | None = None,
+    jobs: int = 1,
+    chunk_size: int = 64,
+    evidence: int = DEFAULT_EVIDENCE,
+    skip: Iterable[str] = (),
+    on_error=None,
+) -> Iterator[tuple[str, list[dict[str, Any]]]] | Any:
+    """Score articles lazily: yields ``(article_id, records)`` in input order.
+
+    Parameters
+    ----------
+    source : anything :func:`framing.read_articles` accepts
+        A ``datasets.Dataset`` gives a ``datasets.Dataset`` of output rows instead.
+    model : str or path, optional
+        Model reference; the shipped default when omitted.
+    level : {"sentence", "paragraph", "article"}
+    jobs : int, default 1
+        Processes (joblib, loky backend); output order is input order either way.
+    chunk_size : int
+        Articles per ``predict_proba`` call and per unit of parallel work.
+    skip : iterable of str
+        Article ids already scored (used by ``--resume``).
+    on_error : callable, optional
+        Receives a :class:`framing.ReadError` for each unreadable input, which is skipped.
+        Without it the first bad input raises.
+
+    Examples
+    --------
+    >>> import framing
+    >>> rows = framing.score_articles([framing.Article("a1", "NATO surrounds Russia.")])
+    >>> article_id, records = next(iter(rows))
+    >>> article_id, records[0]["sentences"]
+    ('a1', 1)
+    """
+    if level not in LEVELS:
+        raise ValueError(f"level={level!r}; use one of {', '.join(LEVELS)}")
+    if type(source).__name__ == "Dataset" and hasattr(source, "column_names"):
+        return _score_dataset(source, model=model, level=level, text_field=text_field,
+                              id_field=id_field, jobs=jobs, chunk_size=chunk_size, evidence=evidence)
+    articles = read_articles(source, text_field=text_field, id_field=id_field, on_error=on_error)
+    return _score_stream(articles, model, level, jobs, chunk_size, evidence, set(skip))
+
+
+def _score_stream(articles, model, level, jobs, chunk_size, evidence, skip):
+    chunks = _chunks(articles, chunk_size, skip)
+    model_ref = None if model is None else str(model)
+    if jobs == 1:
+        for chunk in chunks:
+            yield from score_batch(chunk, model_ref, level, evidence)
+        return
+    from joblib import Parallel, delayed
+
+    parallel = Parallel(n_jobs=jobs, return_as="generator", backend="loky",
+                        pre_dispatch=f"{2 * abs(jobs)}")
+    for results in parallel(delayed(score_batch)(chunk, model_ref, level, evidence) for chunk in chunks):
+        yield from results
+
+
+def _score_dataset(dataset, *, model, level, text_field, id_field, jobs, chunk_size, evidence):
+    import datasets
+
+    rows = []
+    for _, records in _score_stream(read_articles(dataset, text_field=text_field, id_field=id_field),
+                                    model, level, jobs, chunk_size, evidence, set()):
+        rows.extend(flatten_record(r) for r in records)
+    return datasets.Dataset.from_list(rows)
+
+
+def flatten_record(record: dict[str, Any]) -> dict[str, Any]:
+    """A flat row for tables (CSV, Parquet, datasets): one ``score_<frame>`` column per frame,
+    frames and families joined with ``;``, evidence as JSON."""
+    import json
+
+    flat = {k: v for k, v in record.items() if k not in {"scores", "frames", "families", "evidence"}}
+    for frame, value in record["scores"].items():
+        flat[f"score_{frame}"] = value
+    flat["frames"] = ";".join(record["frames"])
+    if "families" in record:
+        flat["families"] = ";".join(record["families"])
+    if "evidence" in record:
+        flat["evidence"] = json.dumps(record["evidence"], ensure_ascii=False)
+    return flat
+
+
+def write_errors(errors: list[ReadError], path) -> None:  # pragma: no cover - thin helper
+    import json
+
+    with open(path, "a", encoding="utf-8") as handle:
+        for error in errors:
+            handle.write(json.dumps(error.to_record(), ensure_ascii=False) + "\n")
