@@ -273,19 +273,27 @@ class GoldSet:
         within the split, so no sentence is both trained and tested on.
         """
         kinds = set(kinds) if kinds is not None else None
-        if split is not None and split not in SPLITS:
+        if split is None:
+            chosen, seen = [], set()
+            for sentence in self.sentences:
+                key = normalise_text(sentence.text or "")
+                if (dedupe and key in seen) or (kinds is not None and sentence.kind not in kinds):
+                    continue
+                seen.add(key)
+                chosen.append(sentence)
+            return chosen
+        if split not in SPLITS:
             raise ValueError(f"unknown split {split!r}; use one of {', '.join(SPLITS)}")
-        order = SPLITS if split is None else SPLITS[: SPLITS.index(split) + 1]
         seen: set[str] = set()
         chosen = []
-        for name in order:
+        for name in SPLITS[: SPLITS.index(split) + 1]:
             for sentence in self.sentences:
                 if self.splits.get(sentence.doc_id) != name:
                     continue
                 key = normalise_text(sentence.text or "")
                 duplicate = key in seen
                 seen.add(key)
-                if name != (split or name) or (dedupe and duplicate):
+                if name != split or (dedupe and duplicate):
                     continue
                 if kinds is None or sentence.kind in kinds:
                     chosen.append(sentence)
@@ -340,7 +348,7 @@ class GoldSet:
         """A ``datasets.Dataset`` whose ``frames`` column is a list of class labels (codebook ids)."""
         import datasets
 
-        chosen = self.select(split, dedupe=split is not None)
+        chosen = self.select(split, dedupe=False)
         features = datasets.Features({
             "sentence_id": datasets.Value("string"),
             "doc_id": datasets.Value("string"),

@@ -1,0 +1,104 @@
+import json
+
+import pytest
+
+from framing import AnnotationError, CorpusMissingError, load_annotations, validate_annotations
+from framing.annotations import normalise_text
+from framing.cli import main
+
+from conftest import CORPUS, ROOT
+
+
+def _good():
+    return {"sentence_id": "d1:0", "doc_id": "d1", "position": 0, "source": "test", "kind": "opinion",
+            "text": "NATO surrounds Russia.", "frames": ["nato_encirclement"], "annotator": "a1"}
+
+
+def test_broken_file_reports_every_problem_with_file_and_line(tmp_path):
+    path = tmp_path / "bad.jsonl"
+    bad_frame = {**_good(), "sentence_id": "d1:1", "frames": ["nato_encirclment"]}
+    no_doc = {k: v for k, v in _good().items() if k != "doc_id"} | {"sentence_id": "d1:2"}
+    bad_kind = {**_good(), "sentence_id": "d1:3", "kind": "blog"}
+    path.write_text("\n".join([json.dumps(_good()), json.dumps(bad_frame), "{not json", json.dumps(no_doc),
+                               json.dumps(bad_kind), json.dumps(_good())]) + "\n")
+    _, problems = validate_annotations([path])
+    text = "\n".join(problems)
+    assert f"{path}:2: field 'frames': unknown frame id 'nato_encirclment'. Did you mean 'nato_encirclement'" in text
+    assert f"{path}:3: invalid JSON" in text
+    assert f"{path}:4: field 'doc_id' is missing" in text
+    assert f"{path}:5: field 'kind' has 'blog'; use one of" in text
+    assert f"{path}:6: sentence_id 'd1:0' already used at {path}:1" in text
+    with pytest.raises(AnnotationError):  # never loads half-way
+        load_annotations(path)
+
+
+def test_cli_validate_exits_nonzero_with_file_line(tmp_path, capsys):
+    path = tmp_path / "bad.jsonl"
+    path.write_text(json.dumps({**_good(), "frames": ["nope"]}) + "\n")
+    assert main(["annotations", "validate", str(path)]) == 1
+    assert f"{path}:1: field 'frames': unknown frame id 'nope'" in capsys.readouterr().err
+
+
+def test_committed_annotations_validate_and_hashes_match_corpus():
+    if not CORPUS.exists():
+        pytest.skip("corpus file not present")
+    gold = load_annotations(ROOT / "annotations")
+    assert len(gold) >= 3000
+    standoff = [s for s in gold.sentences if s.is_standoff]
+    assert standoff and all(s.text for s in standoff)  # every hash verified during the join
+
+
+def test_no_sentence_text_in_two_splits():
+    if not CORPUS.exists():
+        pytest.skip("corpus file not present")
+    gold = load_annotations(ROOT / "annotations")
+    seen = {}
+    for split in ("train", "dev", "test"):
+        keys = {normalise_text(s.text) for s in gold.select(split)}
+        for other, other_keys in seen.items():
+            assert not keys & other_keys, f"{split} shares sentences with {other}"
+        seen[split] = keys
+    assert set(gold.splits.values()) == {"train", "dev", "test"}
+
+
+def test_every_seed_sentence_is_labelled(seed_records):
+    from conftest import SEEDS
+    from framing import read_articles, split_sentences
+
+    expected = sum(len(split_sentences(a.text)) for a in read_articles(SEEDS))
+    assert len(seed_records) == expected
+
+
+def test_missing_corpus_names_the_file(tmp_path, monkeypatch):
+    record = {**_good(), "field": "summary", "start": 0, "end": 4, "sha256": "0" * 64}
+    del record["text"]
+    (tmp_path / "a.jsonl").write_text(json.dumps(record) + "\n")
+    monkeypatch.setenv("FRAMING_CORPUS", str(tmp_path / "nowhere.jsonl"))
+    with pytest.raises(CorpusMissingError, match="euvsdisinfo_cases_2015_2017.jsonl.*FRAMING_CORPUS"):
+        load_annotations(tmp_path / "a.jsonl")
+
+
+def test_tampered_corpus_text_fails_hash(tmp_path):
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(json.dumps({"case_id": "d1", "summary": "Changed text here."}) + "\n")
+    record = {**_good(), "field": "summary", "start": 0, "end": 7,
+              "sha256": __import__("hashlib").sha256(b"Origina").hexdigest()}
+    del record["text"]
+    (tmp_path / "a.jsonl").write_text(json.dumps(record) + "\n")
+    with pytest.raises(AnnotationError, match="does not match its sha256"):
+        load_annotations(tmp_path / "a.jsonl", corpus=corpus)
+
+
+def test_dataset_export_uses_codebook_class_labels(tmp_path):
+    (tmp_path / "a.jsonl").write_text(json.dumps(_good()) + "\n")
+    ds = load_annotations(tmp_path / "a.jsonl").to_dataset()
+    names = ds.features["frames"].feature.names
+    assert names[3] == "nato_encirclement" and ds[0]["frames"] == [3]
+
+
+def test_stats_counts(tmp_path):
+    (tmp_path / "a.jsonl").write_text(json.dumps(_good()) + "\n" +
+                                      json.dumps({**_good(), "sentence_id": "d1:1", "frames": []}) + "\n")
+    stats = load_annotations(tmp_path / "a.jsonl", splits={"d1": "dev"}).stats()
+    assert stats["per_frame"]["nato_encirclement"] == {"dev": 1, "total": 1}
+    assert stats["per_kind"] == {"opinion": 2} and stats["per_split"] == {"dev": 2}
