@@ -186,6 +186,28 @@ def save_model(estimator, name: str, version: str, *, metadata: dict[str, Any] |
     return folder
 
 
+def _types_in(model_path: Path) -> set[str]:
+    """Every ``module.Class`` the skops file would build, read from its schema without building."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(model_path) as archive:
+            schema = json.loads(archive.read("schema.json"))
+    except (zipfile.BadZipFile, KeyError, json.JSONDecodeError) as error:
+        raise ModelRefused(f"{model_path}: not a skops model file ({error})") from None
+    found: set[str] = set()
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if "__class__" in node and "__module__" in node:
+                found.add(f"{node['__module__']}.{node['__class__']}")
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
+
+
 def load_artifact(ref: str | os.PathLike | None = None, root: str | os.PathLike | None = None):
     """Check and load a model artifact; return ``(estimator, metadata)``.
 
@@ -221,7 +243,8 @@ def load_artifact(ref: str | os.PathLike | None = None, root: str | os.PathLike 
                            f"this framing has codebook v{codebook.version}; retrain with `framing train`")
     if list(metadata.get("frames", [])) != [f for f in codebook.frame_ids]:
         raise ModelRefused(f"{folder}: its frames differ from codebook v{codebook.version}'s frame ids")
-    untrusted = [t for t in sio.get_untrusted_types(file=model_path) if t not in TRUSTED_TYPES]
+    untrusted = sorted((_types_in(model_path) | set(sio.get_untrusted_types(file=model_path)))
+                       - set(TRUSTED_TYPES))
     if untrusted:
         raise ModelRefused(f"{model_path}: refuses to load untrusted type(s): {', '.join(untrusted)}")
     estimator = sio.load(model_path, trusted=TRUSTED_TYPES)

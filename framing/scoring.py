@@ -255,6 +255,7 @@ def score_articles(
     """
     if level not in LEVELS:
         raise ValueError(f"level={level!r}; use one of {', '.join(LEVELS)}")
+    _cached_tagger(None if model is None else str(model))  # a bad reference fails here, not mid-run
     if type(source).__name__ == "Dataset" and hasattr(source, "column_names"):
         return _score_dataset(source, model=model, level=level, text_field=text_field,
                               id_field=id_field, jobs=jobs, chunk_size=chunk_size, evidence=evidence)

@@ -1,0 +1,80 @@
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+import framing
+from framing.registry import ModelRefused, list_models, load_artifact, resolve
+
+from conftest import DATA
+
+
+def test_round_trip_identical_predict_proba(tiny_model):
+    clf, root, folder = tiny_model
+    loaded, metadata = load_artifact(folder)
+    texts = ["NATO surrounds Russia.", "It rained."]
+    np.testing.assert_array_equal(loaded.predict_proba(texts), clf.predict_proba(texts))
+    assert metadata["frames"] == list(framing.load_codebook().frame_ids)
+    assert len(metadata["model_sha256"]) == 64 and metadata["libraries"]["scikit-learn"]
+
+
+def test_tampered_file_is_refused_before_loading(tiny_model, tmp_path):
+    _, _, folder = tiny_model
+    copy = tmp_path / "tiny" / "0.1.0"
+    shutil.copytree(folder, copy)
+    with open(copy / "model.skops", "ab") as handle:
+        handle.write(b"\0")
+    with pytest.raises(ModelRefused, match="SHA-256 .* does not match the metadata"):
+        load_artifact(copy)
+
+
+def test_wrong_codebook_version_refused(tiny_model, tmp_path):
+    _, _, folder = tiny_model
+    copy = tmp_path / "m"
+    shutil.copytree(folder, copy)
+    metadata = json.loads((copy / "metadata.json").read_text())
+    metadata["codebook_version"] = 99
+    (copy / "metadata.json").write_text(json.dumps(metadata))
+    with pytest.raises(ModelRefused, match="trained with codebook v99"):
+        load_artifact(copy)
+
+
+def test_foreign_type_refused(tmp_path):
+    import hashlib
+
+    import skops.io as sio
+    from sklearn.ensemble import RandomForestClassifier
+
+    folder = tmp_path / "evil"
+    folder.mkdir()
+    sio.dump(RandomForestClassifier(), folder / "model.skops")
+    digest = hashlib.sha256((folder / "model.skops").read_bytes()).hexdigest()
+    codebook = framing.load_codebook()
+    (folder / "metadata.json").write_text(json.dumps({
+        "model_sha256": digest, "codebook_version": codebook.version, "frames": list(codebook.frame_ids)}))
+    with pytest.raises(ModelRefused, match="untrusted type.*RandomForestClassifier"):
+        load_artifact(folder)
+
+
+def test_old_artifact_keeps_loading_with_identical_predictions():
+    expected = json.loads((DATA / "artifacts" / "tiny_expected.json").read_text())
+    model = framing.load(DATA / "artifacts" / "tiny" / "0.1.0")
+    np.testing.assert_allclose(model.predict_proba(expected["texts"]), np.array(expected["proba"]), atol=1e-10)
+
+
+def test_references_and_listing(tiny_model):
+    _, root, folder = tiny_model
+    assert list_models(root) == ["tiny@0.1.0"]
+    assert resolve("tiny", root) == folder and resolve("tiny@0.1.0", root) == folder
+    assert resolve(None, root) == folder
+    with pytest.raises(framing.ModelNotFound, match="no version '9.9.9'"):
+        resolve("tiny@9.9.9", root)
+
+
+def test_shipped_default_loads_and_tags():
+    model = framing.load()
+    assert model.frames == list(framing.load_codebook().frame_ids)
+    assert "frames@1.0.0" in framing.list_models()
+    tags = model.tag(["The CSTO will not allow colour revolutions.", "The meeting was held on Monday."])
+    assert "colour_revolution" in tags[0] and tags[1] == []

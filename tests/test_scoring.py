@@ -1,0 +1,156 @@
+import json
+import os
+
+import pytest
+
+import framing
+from framing import Article
+from framing.cli import main
+
+ARTICLE = ("NATO surrounds Russia from all sides. The meeting was on Monday.\n\n"
+           "The CSTO will not allow colour revolutions. Lunch was served.")
+
+
+@pytest.fixture()
+def registry(tiny_model, monkeypatch):
+    _, root, _ = tiny_model
+    monkeypatch.setenv("FRAMING_MODELS", str(root))
+    framing.scoring._CACHE.clear()
+    yield root
+    framing.scoring._CACHE.clear()
+
+
+def test_tag_article_rolls_up_with_max_and_evidence(registry):
+    model = framing.load()
+    result = model.tag_article(ARTICLE)
+    sentences = result["sentences"]
+    assert [s["sentence"] for s in sentences] == [0, 1, 2, 3]
+    assert all(ARTICLE[s["start"]:s["end"]] == s["text"] for s in sentences)
+    article = result["article"]
+    for frame in model.frames:
+        assert article["scores"][frame] == max(s["scores"][frame] for s in sentences)
+    assert set(article["frames"]) == {f for s in sentences for f in s["frames"]}
+    for frame, evidence in article["evidence"].items():
+        assert evidence and all(e["score"] >= model.thresholds[model.frames.index(frame)] for e in evidence)
+
+
+def test_levels_of_score_articles(registry):
+    articles = [Article("a1", ARTICLE), Article("a2", "Nothing here.")]
+    by_level = {level: list(framing.score_articles(articles, level=level)) for level in ("sentence", "paragraph", "article")}
+    assert [len(r) for _, r in by_level["sentence"]] == [4, 1]
+    assert [len(r) for _, r in by_level["paragraph"]] == [2, 1]
+    assert [r[0]["id"] for _, r in by_level["article"]] == ["a1", "a2"]
+    assert by_level["article"][0][1][0]["sentences"] == 4
+
+
+def test_dataset_in_dataset_out(registry):
+    import datasets
+
+    ds = datasets.Dataset.from_dict({"id": ["x", "y"], "text": [ARTICLE, "Plain."]})
+    out = framing.score_articles(ds, level="sentence")
+    assert isinstance(out, datasets.Dataset) and out.num_rows == 5
+    assert "score_nato_encirclement" in out.column_names
+
+
+def test_parallel_equals_serial(registry, tmp_path):
+    articles = [Article(f"a{i}", ARTICLE if i % 2 else "Quiet day. Nothing.") for i in range(20)]
+    serial = list(framing.score_articles(articles, level="sentence", chunk_size=3))
+    parallel = list(framing.score_articles(articles, level="sentence", chunk_size=3, jobs=2))
+    assert serial == parallel
+
+
+def _rows(path):
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def test_cli_score_formats_and_error_file(registry, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text(ARTICLE)
+    (folder / "bad.txt").write_bytes(b"\xff\xfe\x00bin")
+    (folder / "empty.txt").write_text("")
+    errors = tmp_path / "errors.jsonl"
+    out = tmp_path / "out.jsonl"
+    assert main(["score", str(folder), "-o", str(out), "--errors", str(errors), "--level", "sentence"]) == 0
+    assert {r["article_id"] for r in _rows(out)} == {"good"}
+    assert sorted(e["source"].rsplit("/", 1)[1] for e in _rows(errors)) == ["bad.txt", "empty.txt"]
+    for fmt in ("csv", "parquet"):
+        target = tmp_path / f"out.{fmt}"
+        assert main(["score", str(folder / "good.txt"), "-o", str(target), "--level", "article"]) == 0
+        if fmt == "csv":
+            import csv
+
+            rows = list(csv.DictReader(open(target)))
+        else:
+            import pyarrow.parquet as pq
+
+            rows = pq.read_table(target).to_pylist()
+        assert len(rows) == 1 and rows[0]["id"] == "good" and "score_media_war" in rows[0]
+
+
+def test_resume_after_kill_with_truncated_last_line(registry, tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps({"id": f"a{i}", "text": ARTICLE}) + "\n" for i in range(30)))
+    full = tmp_path / "full.jsonl"
+    assert main(["score", str(source), "-o", str(full), "--level", "sentence"]) == 0
+    out = tmp_path / "out.jsonl"
+    assert main(["score", str(source), "-o", str(out), "--level", "sentence"]) == 0
+    # simulate a kill: cut the output mid-line, inside article a12, and lose the progress tail
+    data = out.read_bytes()
+    cut = data.index(b'"article_id": "a12"') + 40
+    out.write_bytes(data[:cut])
+    progress = (tmp_path / "out.jsonl.progress").read_text().splitlines()
+    keep = [line for line in progress if not line.startswith('{"id"')] + \
+        [line for line in progress if line.startswith('{"id"')][:12]
+    (tmp_path / "out.jsonl.progress").write_text("\n".join(keep) + '\n{"id": "a12", "off')
+    assert main(["score", str(source), "-o", str(out), "--level", "sentence", "--resume"]) == 0
+    assert out.read_bytes() == full.read_bytes()
+
+
+def test_resume_parquet(registry, tmp_path):
+    import pyarrow.parquet as pq
+
+    from framing.writers import open_writer
+
+    source = [Article(f"a{i}", ARTICLE) for i in range(6)]
+    writer = open_writer(str(tmp_path / "o.parquet"))
+    writer._rows_per_part = 8
+    for article_id, records in list(framing.score_articles(source, level="sentence"))[:3]:
+        writer.write(article_id, records)  # a 2nd part is half-buffered when the "kill" comes
+    resumed = open_writer(str(tmp_path / "o.parquet"), resume=True)
+    assert resumed.done == {"a0", "a1"}
+    for article_id, records in framing.score_articles(source, level="sentence", skip=resumed.done):
+        resumed.write(article_id, records)
+    resumed.close()
+    ids = [r["article_id"] for r in pq.read_table(tmp_path / "o.parquet").to_pylist()]
+    assert ids == [f"a{i}" for i in range(6) for _ in range(4)]
+
+
+def test_cli_tag_prints_frames(registry, tmp_path, capsys):
+    path = tmp_path / "a.txt"
+    path.write_text(ARTICLE)
+    assert main(["tag", str(path), "--all"]) == 0
+    out = capsys.readouterr().out
+    assert "NATO surrounds Russia from all sides." in out and "# article frames:" in out
+
+
+def test_cli_errors_are_one_line(registry, capsys):
+    assert main(["tag", "/nonexistent/file.txt"]) == 2
+    assert capsys.readouterr().err.strip() == "framing: error: /nonexistent/file.txt: no such file or folder"
+    assert main(["score", "x.txt", "--model", "nope"]) == 2
+    assert "no model 'nope'" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(os.environ.get("FRAMING_SKIP_DASK") == "1", reason="dask path disabled")
+def test_dask_local_cluster_matches_local_run(registry):
+    pytest.importorskip("distributed")
+    from distributed import Client, LocalCluster
+
+    from framing.integrations.dask import articles_to_bag, score_bag
+
+    articles = [Article(f"a{i}", ARTICLE if i % 2 else "Quiet day.") for i in range(8)]
+    local = [r for _, rows in framing.score_articles(articles, level="sentence") for r in rows]
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster):
+        distributed = score_bag(articles_to_bag(articles, npartitions=3), level="sentence").compute()
+    assert distributed == local
