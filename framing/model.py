@@ -353,15 +353,3 @@ def _best_threshold(proba: np.ndarray, truth: np.ndarray) -> float:
         if score > best_f1 + 1e-12:
             best, best_f1 = float(threshold), score
     return best
-
-
-def iter_batches(items: Iterable, size: int):
-    """Yield lists of at most ``size`` items."""
-    batch = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch

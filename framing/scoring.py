@@ -302,11 +302,3 @@ def flatten_record(record: dict[str, Any]) -> dict[str, Any]:
     if "evidence" in record:
         flat["evidence"] = json.dumps(record["evidence"], ensure_ascii=False)
     return flat
-
-
-def write_errors(errors: list[ReadError], path) -> None:  # pragma: no cover - thin helper
-    import json
-
-    with open(path, "a", encoding="utf-8") as handle:
-        for error in errors:
-            handle.write(json.dumps(error.to_record(), ensure_ascii=False) + "\n")
