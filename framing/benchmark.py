@@ -317,11 +317,7 @@ def _pictures(report: dict[str, Any], out: Path) -> list[str]:
                                    for f in codebook.frame_ids], width, label=n)
         ax.set_xticks(x + 0.4 - width / 2, codebook.frame_ids, rotation=45, ha="right")
         ax.set_ylabel("F1 (test)")
-        ax.legend(fontsize=8)
-        fig.tight_layout()
-        fig.savefig(out / "per_frame_f1.png", dpi=100)
-        plt.close(fig)
-        written.append("per_frame_f1.png")
+        written.append(_save(fig, ax, out, "per_frame_f1.png"))
     calibrated = [n for n, r in report["models"].items() if "calibration" in r]
     if calibrated:
         fig, ax = plt.subplots(figsize=(5, 5))
@@ -331,9 +327,15 @@ def _pictures(report: dict[str, Any], out: Path) -> list[str]:
             ax.plot(mean, freq, "o-", label=n)
         ax.set_xlabel("predicted probability")
         ax.set_ylabel("observed frequency")
-        ax.legend(fontsize=7)
-        fig.tight_layout()
-        fig.savefig(out / "reliability.png", dpi=100)
-        plt.close(fig)
-        written.append("reliability.png")
+        written.append(_save(fig, ax, out, "reliability.png"))
     return written
+
+
+def _save(fig, ax, out: Path, name: str) -> str:
+    import matplotlib.pyplot as plt
+
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(out / name, dpi=100)
+    plt.close(fig)
+    return name

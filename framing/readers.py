@@ -327,7 +327,7 @@ def _report(on_error: Callable[[ReadError], None] | None, error: ReadError) -> N
 
 
 def _is_saved_dataset(path: Path) -> bool:
-    return path.is_dir() and (path / "dataset_info.json").exists() or (path / "state.json").exists()
+    return path.is_dir() and ((path / "dataset_info.json").exists() or (path / "state.json").exists())
 
 
 def _read_path(path: Path, root: Path | None, text_field, id_field, clean, on_error) -> Iterator[Article]:

@@ -56,11 +56,9 @@ def test_bootstrap_known_answer():
 
 def test_bootstrap_keeps_document_sentences_together():
     docs = ["a", "a", "b", "b"]
-    values = np.array([1.0, 1.0, 0.0, 0.0])
     seen = set()
     bootstrap(lambda rows: seen.add(tuple(sorted(rows))) or 0.0, docs, resamples=50)
     assert all(len(r) == 4 and r.count(0) == r.count(1) and r.count(2) == r.count(3) for r in seen)
-    del values
 
 
 def test_paired_bootstrap_marks_real_difference():

@@ -102,6 +102,10 @@ def test_parquet_and_datasets(tmp_path):
     assert [a.id for a in read_articles(ds)] == ["d1"]
     ds.save_to_disk(str(tmp_path / "saved"))
     assert [a.text for a in read_articles(tmp_path / "saved")] == ["From a dataset."]
+    # regression: a file beside a state.json-less folder is not mistaken for a saved dataset
+    (tmp_path / "plain").mkdir()
+    (tmp_path / "plain" / "a.txt").write_text("Plain file.")
+    assert [a.text for a in read_articles(tmp_path / "plain")] == ["Plain file."]
 
 
 def test_stdin(monkeypatch):
