@@ -9,9 +9,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from pathlib import Path
 
 from . import __version__
+from .scoring import DEFAULT_CHUNK_SIZE
 
 EXAMPLES = {
     "tag": "framing tag ../shared/seeds/002_9a8ee03d3a2b590f.txt",
@@ -48,7 +50,8 @@ def _parser() -> argparse.ArgumentParser:
     score.add_argument("--text-field", default=None)
     score.add_argument("--id-field", default=None)
     score.add_argument("--jobs", type=int, default=1, help="processes (-1: all cores)")
-    score.add_argument("--chunk-size", type=int, default=64, help="articles per batch")
+    score.add_argument("--chunk-size", type=int, default=DEFAULT_CHUNK_SIZE,
+                       help="most articles per batch and per unit of parallel work")
     score.add_argument("--resume", action="store_true", help="continue an interrupted run into -o")
     score.add_argument("--errors", default=None, help="JSONL file for unreadable inputs (default: stderr)")
     score.add_argument("--no-progress", action="store_true")
@@ -134,7 +137,8 @@ def _tag(args) -> int:
 
 
 def _score(args) -> int:
-    from .scoring import score_articles
+    from .readers import read_articles
+    from .scoring import load_cached, score_chunks
     from .writers import open_writer
 
     errors_handle = open(args.errors, "a", encoding="utf-8") if args.errors else None
@@ -152,30 +156,37 @@ def _score(args) -> int:
 
     if args.resume and not args.output:
         raise ValueError("--resume needs -o OUT: there is nothing to resume on stdout")
+    load_cached(args.model)  # a bad model reference fails before the output is touched
     writer = open_writer(args.output, args.format, resume=args.resume)
     sources = ["-" if i == "-" else i for i in args.inputs]
-    results = score_articles(sources, model=args.model, level=args.level, text_field=args.text_field,
-                             id_field=args.id_field, jobs=args.jobs, chunk_size=args.chunk_size,
-                             skip=writer.done, on_error=on_error)
+    articles_in = read_articles(sources, text_field=args.text_field, id_field=args.id_field,
+                                on_error=on_error)
+    chunks = score_chunks(articles_in, model=args.model, level=args.level, jobs=args.jobs,
+                          chunk_size=args.chunk_size, skip=writer.done, encoder=writer.encoder)
     progress = None
     if not args.no_progress and sys.stderr.isatty():
         from tqdm import tqdm
 
         progress = tqdm(unit=" articles", file=sys.stderr)
     articles = sentences = 0
+    started = time.perf_counter()
     try:
-        for article_id, records in results:
-            writer.write(article_id, records)
-            articles += 1
+        for chunk in chunks:
+            writer.write_chunk(chunk)
+            articles += len(chunk.ids)
+            sentences += chunk.sentences
             if progress is not None:
-                progress.update(1)
+                progress.update(len(chunk.ids))
+                rate = sentences / max(time.perf_counter() - started, 1e-9)
+                progress.set_postfix(sentences=sentences, sentences_per_s=f"{rate:,.0f}", refresh=False)
     finally:
         writer.close()
         if progress is not None:
             progress.close()
         if errors_handle:
             errors_handle.close()
-    print(f"framing: scored {articles} article(s), skipped {error_count} unreadable input(s)"
+    print(f"framing: scored {articles} article(s), {sentences} sentence(s) in "
+          f"{time.perf_counter() - started:.1f} s, skipped {error_count} unreadable input(s)"
           f"{', resumed after ' + str(len(writer.done)) if args.resume else ''}", file=sys.stderr)
     return 0
 

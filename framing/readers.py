@@ -75,8 +75,8 @@ _FOOTER_START = re.compile(
 _FURNITURE = re.compile(
     r"^\s*(?:Subscribe\b.*|Views?:\s*[\d,\s]*|Share(?: on \w+)?|Tweet|Print|Email"
     r"|Photo:.*|Image:.*|Source:\s*\S+$|Advertisement|ADVERTISEMENT|Continue reading.*"
-    r"|.*\b(?:uses|use) cookies\b.*|Accept(?: all)? cookies?|Cookie (?:policy|settings)"
-    r"|.*\bAkismet\b.*|%d bloggers like this:?|Fill in your details below.*|You are commenting using.*"
+    r"|Accept(?: all)? cookies?|Cookie (?:policy|settings)"
+    r"|%d bloggers like this:?|Fill in your details below.*|You are commenting using.*"
     r"|Log\s*Out\s*/\s*Change\s*\)|Connecting to %s|Notify me of .*|Thank you!|Now the editors are aware\.?"
     r"|(?:Mon|Tue|Tues|Wed|Thu|Thurs|Fri|Sat|Sun)(?:\s+(?:Mon|Tue|Tues|Wed|Thu|Thurs|Fri|Sat|Sun|Total))+"
     r"|(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+\d{4}"
@@ -84,6 +84,8 @@ _FURNITURE = re.compile(
     r"|[\d\s•·|,.:;\-–—/()\"“”]*)\s*$",
     re.IGNORECASE,
 )
+# Furniture recognised anywhere in a line (a search, not a ".*…" match: long lines stay linear).
+_FURNITURE_ANYWHERE = re.compile(r"\b(?:uses|use) cookies\b|\bAkismet\b", re.IGNORECASE)
 
 
 def clean_boilerplate(text: str) -> str:
@@ -95,11 +97,13 @@ def clean_boilerplate(text: str) -> str:
     are kept, so segmentation sees the same passages.
     """
     kept: list[str] = []
+    lowered = text.lower()
+    anywhere = _FURNITURE_ANYWHERE if "cookies" in lowered or "akismet" in lowered else None
     for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         stripped = line.strip().strip("\u00a0•").strip()
         if stripped and _FOOTER_START.match(stripped):
             break
-        if stripped and _FURNITURE.fullmatch(stripped):
+        if stripped and (_FURNITURE.fullmatch(stripped) or (anywhere and anywhere.search(stripped))):
             continue
         kept.append(line.rstrip())
     cleaned = "\n".join(kept)

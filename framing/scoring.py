@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -24,6 +24,8 @@ __all__ = ["Tagger", "load", "score_articles", "LEVELS"]
 
 LEVELS = ("sentence", "paragraph", "article")
 DEFAULT_EVIDENCE = 3
+DEFAULT_CHUNK_SIZE = 256
+CHUNK_CHARS = 1_000_000
 
 
 class Tagger:
@@ -112,22 +114,32 @@ class Tagger:
         return results
 
     def _sentence_records(self, article: Article, sentences, scores) -> list[dict[str, Any]]:
-        hits = scores >= self.thresholds
+        # Whole-matrix numpy calls, then plain Python values: per-element float(), round()
+        # and per-row nonzero cost more than the classifier on large runs.
+        rounded = np.round(scores, 6).tolist()
+        labels: list[list[str]] = [[] for _ in sentences]
+        for i, j in zip(*np.nonzero(scores >= self.thresholds)):
+            labels[i].append(self.frames[j])
+        frames = self.frames
+        article_id = article.id
         return [{
-            "article_id": article.id,
+            "article_id": article_id,
             "sentence": s.index,
             "paragraph": s.paragraph,
             "start": s.start,
             "end": s.end,
             "text": s.text,
-            "scores": {f: round(float(p), 6) for f, p in zip(self.frames, row)},
-            "frames": [self.frames[j] for j in np.flatnonzero(hit)],
-        } for s, row, hit in zip(sentences, scores, hits)]
+            "scores": dict(zip(frames, row)),
+            "frames": row_labels,
+        } for s, row, row_labels in zip(sentences, rounded, labels)]
 
     def _paragraph_records(self, article: Article, sentences, scores, evidence) -> list[dict[str, Any]]:
+        by_paragraph: dict[int, list[int]] = {}
+        for i, s in enumerate(sentences):
+            by_paragraph.setdefault(s.paragraph, []).append(i)
         records = []
         for index, (start, end) in enumerate(split_paragraphs(article.text)):
-            rows = [i for i, s in enumerate(sentences) if s.paragraph == index]
+            rows = by_paragraph.get(index, [])
             record = self._rollup({"article_id": article.id, "paragraph": index, "start": start,
                                    "end": end}, [sentences[i] for i in rows], scores[rows], evidence)
             records.append(record)
@@ -150,14 +162,14 @@ class Tagger:
         return {
             **head,
             "sentences": len(sentences),
-            "scores": {f: round(float(p), 6) for f, p in zip(self.frames, article_scores)},
+            "scores": dict(zip(self.frames, np.round(article_scores, 6).tolist())),
             "frames": frames,
             "families": sorted({self.families[self.frames.index(f)] for f in frames}),
             "evidence": evidence_by_frame,
         }
 
 
-_CACHE: dict[str, Tagger] = {}
+_CACHE: dict[str | None, Tagger] = {}
 
 
 def load(ref: str | os.PathLike | None = None) -> Tagger:
@@ -178,11 +190,11 @@ def load(ref: str | os.PathLike | None = None) -> Tagger:
     return Tagger(estimator, metadata)
 
 
-def _cached_tagger(ref: str | None) -> Tagger:
-    """One Tagger per process and reference (worker processes load the model once)."""
-    key = str(ref)
+def load_cached(ref: str | os.PathLike | None) -> Tagger:
+    """:func:`load`, once per process and reference (worker processes load the model once)."""
+    key = None if ref is None else str(ref)
     if key not in _CACHE:
-        _CACHE[key] = load(ref)
+        _CACHE[key] = load(key)
     return _CACHE[key]
 
 
@@ -195,20 +207,24 @@ def score_batch(articles: Sequence[Article], ref: str | None = None, level: str 
     """
     if level not in LEVELS:
         raise ValueError(f"level={level!r}; use one of {', '.join(LEVELS)}")
-    tagger = _cached_tagger(ref)
+    tagger = load_cached(ref)
     results = tagger._score_batch(articles, level=level, evidence=evidence)
     return [(a.id, r if isinstance(r, list) else [r]) for a, r in zip(articles, results)]
 
 
-def _chunks(articles: Iterable[Article], size: int, skip: set[str]) -> Iterator[list[Article]]:
+def _chunks(articles: Iterable[Article], size: int, skip: set[str],
+            max_chars: int = CHUNK_CHARS) -> Iterator[list[Article]]:
+    """Chunks of at most ``size`` articles and about ``max_chars`` characters."""
     chunk: list[Article] = []
+    chars = 0
     for article in articles:
         if article.id in skip:
             continue
         chunk.append(article)
-        if len(chunk) >= size:
+        chars += len(article.text)
+        if len(chunk) >= size or chars >= max_chars:
             yield chunk
-            chunk = []
+            chunk, chars = [], 0
     if chunk:
         yield chunk
 
@@ -221,7 +237,7 @@ def score_articles(
     text_field: str | None = None,
     id_field: str | None = None,
     jobs: int = 1,
-    chunk_size: int = 64,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
     evidence: int = DEFAULT_EVIDENCE,
     skip: Iterable[str] = (),
     on_error=None,
@@ -238,7 +254,8 @@ def score_articles(
     jobs : int, default 1
         Processes (joblib, loky backend); output order is input order either way.
     chunk_size : int
-        Articles per ``predict_proba`` call and per unit of parallel work.
+        Most articles per ``predict_proba`` call and per unit of parallel work (a chunk
+        also closes at about a million characters, so long articles keep memory bounded).
     skip : iterable of str
         Article ids already scored (used by ``--resume``).
     on_error : callable, optional
@@ -255,7 +272,7 @@ def score_articles(
     """
     if level not in LEVELS:
         raise ValueError(f"level={level!r}; use one of {', '.join(LEVELS)}")
-    _cached_tagger(None if model is None else str(model))  # a bad reference fails here, not mid-run
+    load_cached(None if model is None else str(model))  # a bad reference fails here, not mid-run
     if type(source).__name__ == "Dataset" and hasattr(source, "column_names"):
         return _score_dataset(source, model=model, level=level, text_field=text_field,
                               id_field=id_field, jobs=jobs, chunk_size=chunk_size, evidence=evidence)
@@ -264,18 +281,39 @@ def score_articles(
 
 
 def _score_stream(articles, model, level, jobs, chunk_size, evidence, skip):
-    chunks = _chunks(articles, chunk_size, skip)
+    for chunk in score_chunks(articles, model=model, level=level, jobs=jobs, chunk_size=chunk_size,
+                              evidence=evidence, skip=skip):
+        yield from chunk
+
+
+def score_chunks(articles: Iterable[Article], *, model=None, level: str = "article", jobs: int = 1,
+                 chunk_size: int = DEFAULT_CHUNK_SIZE, evidence: int = DEFAULT_EVIDENCE,
+                 skip: Iterable[str] = (), encoder: Callable[[list], Any] | None = None) -> Iterator[Any]:
+    """Score articles chunk by chunk, in input order: for each chunk, the ``(article_id,
+    records)`` pairs of :func:`score_batch`, or ``encoder(pairs)`` when an encoder is given.
+
+    The encoder runs where the chunk was scored (a worker process when ``jobs > 1``), so
+    serialising output there spares the parent from pickling records back and encoding them.
+    It must be picklable (a module-level function or a ``functools.partial`` of one).
+    """
     model_ref = None if model is None else str(model)
+    load_cached(model_ref)  # a bad reference fails before any input is read
+    chunks = _chunks(articles, chunk_size, set(skip))
     if jobs == 1:
         for chunk in chunks:
-            yield from score_batch(chunk, model_ref, level, evidence)
+            yield _score_chunk(chunk, model_ref, level, evidence, encoder)
         return
     from joblib import Parallel, delayed
 
     parallel = Parallel(n_jobs=jobs, return_as="generator", backend="loky",
                         pre_dispatch=f"{2 * abs(jobs)}")
-    for results in parallel(delayed(score_batch)(chunk, model_ref, level, evidence) for chunk in chunks):
-        yield from results
+    yield from parallel(delayed(_score_chunk)(chunk, model_ref, level, evidence, encoder)
+                        for chunk in chunks)
+
+
+def _score_chunk(chunk, model_ref, level, evidence, encoder):
+    pairs = score_batch(chunk, model_ref, level, evidence)
+    return pairs if encoder is None else encoder(pairs)
 
 
 def _score_dataset(dataset, *, model, level, text_field, id_field, jobs, chunk_size, evidence):

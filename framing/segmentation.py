@@ -10,13 +10,12 @@ sample of the seed articles and speed on all seeds (see the README and
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = ["Sentence", "split_sentences", "split_paragraphs"]
 
 
-@dataclass(frozen=True)
-class Sentence:
+class Sentence(NamedTuple):
     """A sentence of an article: its text and ``[start, end)`` offsets into the article."""
 
     index: int
@@ -34,6 +33,8 @@ _ABBREVIATIONS = frozenset(
     jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n e.u u.s.a u.s.s.r
     """.split()
 )
+# Abbreviations that may also end a sentence ("… and so on, etc. The next …").
+_ABBREVIATIONS_ENDING_SENTENCES = frozenset({"etc", "inc", "ltd", "corp", "co", "al"})
 
 # Words that, capitalised after an acronym such as "U.S.", show that a new sentence began.
 _SENTENCE_STARTERS = frozenset(
@@ -50,6 +51,8 @@ _CANDIDATE = re.compile(
     r"(?:[.!?]+|…)[" + re.escape(_CLOSERS) + r"]*(?=\s+[" + re.escape(_OPENERS) + r"\-–—]?[\w])"
 )
 _LAST_TOKEN = re.compile(r"(\S+)$")
+_TOKEN_PARTS = re.compile(r"[-–/]")
+_NEXT_WORD = re.compile(r"\s*[" + re.escape(_OPENERS) + r"]?([\w'’-]+)")
 _INITIALS = re.compile(r"^(?:[A-Za-z]\.)*[A-Za-z]$")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v\u00a0]*\n\s*")
 _LINE = re.compile(r"[^\n]+")
@@ -63,15 +66,16 @@ def split_paragraphs(text: str) -> list[tuple[int, int]]:
         spans.append((position, match.start()))
         position = match.end()
     spans.append((position, len(text)))
-    return [_strip_span(text, s, e) for s, e in spans if text[s:e].strip()]
+    stripped = [_strip_span(text, s, e) for s, e in spans]
+    return [(s, e) for s, e in stripped if s < e]
 
 
 def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
+    """``[start, end)`` without leading and trailing white space (empty: ``start == end``)."""
+    piece = text[start:end]
+    left = piece.lstrip()
+    start += len(piece) - len(left)
+    return start, start + len(left.rstrip())
 
 
 def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -81,6 +85,8 @@ def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
     looks like hard-wrapped prose: a long line without final punctuation whose
     next line starts in lower case.
     """
+    if text.find("\n", start, end) == -1:
+        return [(start, end)]
     lines = [(m.start() + start, m.end() + start) for m in _LINE.finditer(text[start:end])]
     lines = [_strip_span(text, s, e) for s, e in lines if text[s:e].strip()]
     blocks: list[list[int]] = []
@@ -103,30 +109,42 @@ def _line_start(text: str, position: int) -> int:
     return text.rfind("\n", 0, position) + 1
 
 
+def _last_token(block: str, end: int) -> str | None:
+    """The run of non-space characters ending at ``end`` (searched in a window that grows,
+    so the cost is the token's length and not the block's)."""
+    window = 32
+    while True:
+        start = max(0, end - window)
+        match = _LAST_TOKEN.search(block, start, end)
+        if match is None:
+            return None
+        if match.start() > start or start == 0:
+            return match.group(1)
+        window *= 4
+
+
 def _is_boundary(block: str, match: re.Match) -> bool:
-    punctuation = match.group(0).rstrip(_CLOSERS)
-    if punctuation != ".":
+    if match.group(0).rstrip(_CLOSERS) != ".":
         return True
-    before = block[: match.start()]
-    token_match = _LAST_TOKEN.search(before)
-    if token_match is None:
+    token = _last_token(block, match.start())
+    if token is None:
         return True
-    token = re.split(r"[-–/]", token_match.group(1).lstrip(_OPENERS))[-1]
+    token = _TOKEN_PARTS.split(token.lstrip(_OPENERS))[-1]
+    is_initials = _INITIALS.match(token) is not None
     lowered = token.lower()
-    following = block[match.end():].lstrip()
-    next_word = re.match(r"[" + re.escape(_OPENERS) + r"]?([\w'’-]+)", following)
-    next_word = next_word.group(1) if next_word else ""
-    opens_sentence = next_word[:1].isupper() and next_word.lower() in _SENTENCE_STARTERS
-    if _INITIALS.match(token):
-        # "U.S." or "H.W." or "J.": a sentence starts only if a typical first word follows.
-        if len(token) == 1 and token.islower():
-            return True
-        return opens_sentence and "." in token
-    if lowered in _ABBREVIATIONS:
-        if lowered in {"etc", "inc", "ltd", "corp", "co", "al"}:
-            return opens_sentence
+    if not is_initials and lowered not in _ABBREVIATIONS:
+        return True
+    if is_initials and len(token) == 1 and token.islower():
+        return True
+    if not is_initials and lowered not in _ABBREVIATIONS_ENDING_SENTENCES:
         return False
-    return True
+    # "U.S." or "H.W." or "J." or "etc.": a sentence starts only if a typical first word follows.
+    following = _NEXT_WORD.match(block, match.end())
+    next_word = following.group(1) if following else ""
+    opens_sentence = next_word[:1].isupper() and next_word.lower() in _SENTENCE_STARTERS
+    if is_initials:
+        return opens_sentence and "." in token
+    return opens_sentence
 
 
 def split_sentences(text: str) -> list[Sentence]:
@@ -166,6 +184,9 @@ def split_sentences(text: str) -> list[Sentence]:
 
 
 def _append(sentences: list[Sentence], text: str, start: int, end: int, paragraph: int) -> None:
-    start, end = _strip_span(text, start, end)
-    if start < end:
-        sentences.append(Sentence(len(sentences), start, end, text[start:end], paragraph))
+    piece = text[start:end]
+    left = piece.lstrip()
+    if left:
+        start += len(piece) - len(left)
+        sentence = left.rstrip()
+        sentences.append(Sentence(len(sentences), start, start + len(sentence), sentence, paragraph))

@@ -1,9 +1,9 @@
 """Incremental, resumable output of scored records: JSONL, CSV and Parquet.
 
-Exactly-once under kills: each article's rows are written and flushed, then a line
-``{"id": …, "offset": …}`` is appended to the sidecar ``OUT.progress``.  ``--resume`` cuts the
-output back to the last recorded offset (dropping a half-written line or a half-written
-article) and skips the ids already recorded.  Parquet is written as finished part files
+Exactly-once under kills: each chunk's rows are written and flushed, then a line
+``{"ids": […], "offset": …}`` is appended to the sidecar ``OUT.progress``.  ``--resume`` cuts
+the output back to the last recorded offset (dropping a half-written line or a half-written
+chunk) and skips the ids already recorded.  Parquet is written as finished part files
 (each renamed into place only when complete) under ``OUT.parts/`` and merged into ``OUT``
 at the end.
 """
@@ -11,19 +11,45 @@ at the end.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import os
 import shutil
 import sys
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, NamedTuple
+
+import msgspec
 
 from .scoring import flatten_record
 
-__all__ = ["open_writer", "FORMATS"]
+__all__ = ["open_writer", "encode_chunk", "Encoded", "FORMATS"]
 
 FORMATS = ("jsonl", "csv", "parquet")
+_JSON = msgspec.json.Encoder()
+
+
+class Encoded(NamedTuple):
+    """A scored chunk ready to write: its article ids, sentence count and payload
+    (JSON Lines bytes, or flat rows for CSV and Parquet)."""
+
+    ids: list[str]
+    sentences: int
+    payload: Any
+
+
+def encode_chunk(pairs: list[tuple[str, list[dict[str, Any]]]], fmt: str = "jsonl") -> Encoded:
+    """Serialise the ``(article_id, records)`` pairs of a scored chunk for format ``fmt``.
+
+    Runs where the chunk was scored (see :func:`framing.scoring.score_chunks`).
+    """
+    records = [r for _, rs in pairs for r in rs]
+    sentences = sum(r.get("sentences", 1) for r in records)
+    ids = [article_id for article_id, _ in pairs]
+    if fmt == "jsonl":
+        return Encoded(ids, sentences, _JSON.encode_lines(records))
+    return Encoded(ids, sentences, [flatten_record(r) for r in records])
 
 
 def _read_progress(path: Path) -> list[dict[str, Any]]:
@@ -58,8 +84,10 @@ class _StreamWriter:
         offset = 0
         if resume and self._path.exists():
             entries = _read_progress(progress_path)
-            self.done = {e["id"] for e in entries if "id" in e}
-            offset = entries[-1]["offset"] if entries else 0
+            offset = next((e["offset"] for e in reversed(entries) if "offset" in e), 0)
+            if offset == 0:
+                entries = []  # nothing was recorded as written, not even a CSV header row
+            self.done = {i for e in entries for i in e.get("ids", [e["id"]] if "id" in e else [])}
             header = next((e for e in entries if "columns" in e), None)
             self._columns = header["columns"] if header else None
             with open(self._path, "r+b") as handle:
@@ -67,18 +95,26 @@ class _StreamWriter:
             # rewrite the sidecar without any torn last line
             with open(progress_path, "w", encoding="utf-8") as handle:
                 for entry in entries:
-                    handle.write(json.dumps(entry) + "\n")
+                    handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
             self._out = open(self._path, "ab")
         else:
             self._out = open(self._path, "wb")
             progress_path.unlink(missing_ok=True)
         self._progress = open(progress_path, "a", encoding="utf-8")
 
+    @property
+    def encoder(self):
+        """The picklable function that turns scored pairs into this writer's :class:`Encoded`."""
+        return functools.partial(encode_chunk, fmt=self.format)
+
     def write(self, article_id: str, records: list[dict[str, Any]]) -> None:
+        self.write_chunk(encode_chunk([(article_id, records)], self.format))
+
+    def write_chunk(self, chunk: Encoded) -> None:
         if self.format == "jsonl":
-            data = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+            data = chunk.payload
         else:
-            rows = [flatten_record(r) for r in records]
+            rows = chunk.payload
             buffer = io.StringIO()
             if self._columns is None and rows:
                 self._columns = list(rows[0].keys())
@@ -87,11 +123,12 @@ class _StreamWriter:
                     self._progress.write(json.dumps({"columns": self._columns}) + "\n")
             writer = csv.DictWriter(buffer, fieldnames=self._columns or [], extrasaction="ignore")
             writer.writerows(rows)
-            data = buffer.getvalue()
-        self._out.write(data.encode("utf-8"))
+            data = buffer.getvalue().encode("utf-8")
+        self._out.write(data)
         self._out.flush()
         if self._progress:
-            self._progress.write(json.dumps({"id": article_id, "offset": self._out.tell()}) + "\n")
+            self._progress.write(json.dumps({"ids": chunk.ids, "offset": self._out.tell()},
+                                            ensure_ascii=False) + "\n")
             self._progress.flush()
 
     def close(self) -> None:
@@ -122,9 +159,16 @@ class _ParquetWriter:
         self._parts.mkdir(parents=True, exist_ok=True)
         self._count = len(list(self._parts.glob("part-*.parquet")))
 
+    @property
+    def encoder(self):
+        return functools.partial(encode_chunk, fmt="parquet")
+
     def write(self, article_id: str, records: list[dict[str, Any]]) -> None:
-        self._buffer.extend(flatten_record(r) for r in records)
-        self._ids.append(article_id)
+        self.write_chunk(encode_chunk([(article_id, records)], "parquet"))
+
+    def write_chunk(self, chunk: Encoded) -> None:
+        self._buffer.extend(chunk.payload)
+        self._ids.extend(chunk.ids)
         if len(self._buffer) >= self._rows_per_part:
             self._flush()
 
@@ -160,7 +204,9 @@ class _ParquetWriter:
 
 
 def open_writer(path: str | None, fmt: str | None = None, resume: bool = False):
-    """A writer with ``.done`` (ids already written), ``.write(id, records)`` and ``.close()``."""
+    """A writer with ``.done`` (ids already written), ``.encoder`` (for
+    :func:`framing.scoring.score_chunks`), ``.write_chunk(encoded)``, ``.write(id, records)``
+    and ``.close()``."""
     if fmt is None:
         suffix = Path(path).suffix.lower().lstrip(".") if path and path != "-" else "jsonl"
         fmt = suffix if suffix in FORMATS else "jsonl"

@@ -88,23 +88,39 @@ def test_cli_score_formats_and_error_file(registry, tmp_path):
         assert len(rows) == 1 and rows[0]["id"] == "good" and "score_media_war" in rows[0]
 
 
-def test_resume_after_kill_with_truncated_last_line(registry, tmp_path):
+@pytest.mark.parametrize("suffix", ["jsonl", "csv"])
+@pytest.mark.parametrize("fraction", [0.0, 0.01, 0.37, 0.5, 0.93])
+def test_resume_after_kill_with_truncated_last_line(registry, tmp_path, suffix, fraction):
     source = tmp_path / "in.jsonl"
     source.write_text("".join(json.dumps({"id": f"a{i}", "text": ARTICLE}) + "\n" for i in range(30)))
-    full = tmp_path / "full.jsonl"
-    assert main(["score", str(source), "-o", str(full), "--level", "sentence"]) == 0
-    out = tmp_path / "out.jsonl"
-    assert main(["score", str(source), "-o", str(out), "--level", "sentence"]) == 0
-    # simulate a kill: cut the output mid-line, inside article a12, and lose the progress tail
+    command = ["score", str(source), "--level", "sentence", "--chunk-size", "4"]
+    full = tmp_path / f"full.{suffix}"
+    assert main(command + ["-o", str(full)]) == 0
+    out = tmp_path / f"out.{suffix}"
+    assert main(command + ["-o", str(out)]) == 0
+    # A kill leaves any prefix of the output (here mid-line), the progress lines whose data had
+    # been flushed by then, and possibly a torn progress line.
     data = out.read_bytes()
-    cut = data.index(b'"article_id": "a12"') + 40
+    cut = int(len(data) * fraction) + (3 if fraction else 0)
     out.write_bytes(data[:cut])
-    progress = (tmp_path / "out.jsonl.progress").read_text().splitlines()
-    keep = [line for line in progress if not line.startswith('{"id"')] + \
-        [line for line in progress if line.startswith('{"id"')][:12]
-    (tmp_path / "out.jsonl.progress").write_text("\n".join(keep) + '\n{"id": "a12", "off')
-    assert main(["score", str(source), "-o", str(out), "--level", "sentence", "--resume"]) == 0
+    progress = tmp_path / f"out.{suffix}.progress"
+    lines = progress.read_text().splitlines()
+    kept = [line for line in lines if json.loads(line).get("offset", 0) <= cut]
+    torn = lines[len(kept)][:17] if len(kept) < len(lines) else ""
+    progress.write_text("".join(line + "\n" for line in kept) + torn)
+    assert main(command + ["-o", str(out), "--resume"]) == 0
     assert out.read_bytes() == full.read_bytes()
+
+
+def test_progress_records_chunks_with_their_offsets(registry, tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps({"id": f"a{i}", "text": ARTICLE}) + "\n" for i in range(10)))
+    out = tmp_path / "out.jsonl"
+    assert main(["score", str(source), "-o", str(out), "--level", "article", "--chunk-size", "4"]) == 0
+    entries = [json.loads(line) for line in (tmp_path / "out.jsonl.progress").read_text().splitlines()]
+    assert [e["ids"] for e in entries] == [["a0", "a1", "a2", "a3"], ["a4", "a5", "a6", "a7"], ["a8", "a9"]]
+    lines = out.read_bytes().splitlines(keepends=True)
+    assert [e["offset"] for e in entries] == [sum(map(len, lines[:n])) for n in (4, 8, 10)]
 
 
 def test_resume_parquet(registry, tmp_path):
