@@ -30,6 +30,7 @@ from pathlib import Path
 import psutil
 
 import framing
+from framing.readers import clean_boilerplate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -52,7 +53,7 @@ def bare_rate(model, source: Path, repeats: int) -> float:
     texts = []
     with open(source) as handle:
         for line in handle:
-            texts.extend(s.text for s in framing.split_sentences(framing.clean_boilerplate(json.loads(line)["text"])))
+            texts.extend(s.text for s in framing.split_sentences(clean_boilerplate(json.loads(line)["text"])))
             if len(texts) >= 200_000:
                 break
     rates = []

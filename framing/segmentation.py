@@ -50,7 +50,7 @@ _OPENERS = "\"'“‘«(["
 _CANDIDATE = re.compile(
     r"(?:[.!?]+|…)[" + re.escape(_CLOSERS) + r"]*(?=\s+[" + re.escape(_OPENERS) + r"\-–—]?[\w])"
 )
-_LAST_TOKEN = re.compile(r"(\S+)$")
+_TERMINAL = re.compile(r"[.!?…]")
 _TOKEN_PARTS = re.compile(r"[-–/]")
 _NEXT_WORD = re.compile(r"\s*[" + re.escape(_OPENERS) + r"]?([\w'’-]+)")
 _INITIALS = re.compile(r"^(?:[A-Za-z]\.)*[A-Za-z]$")
@@ -109,24 +109,22 @@ def _line_start(text: str, position: int) -> int:
     return text.rfind("\n", 0, position) + 1
 
 
-def _last_token(block: str, end: int) -> str | None:
-    """The run of non-space characters ending at ``end`` (searched in a window that grows,
-    so the cost is the token's length and not the block's)."""
-    window = 32
-    while True:
-        start = max(0, end - window)
-        match = _LAST_TOKEN.search(block, start, end)
-        if match is None:
-            return None
-        if match.start() > start or start == 0:
-            return match.group(1)
-        window *= 4
+def _last_token(text: str, lower: int, end: int) -> str | None:
+    """The run of non-space characters ending at ``end`` (or just before a line break there),
+    not before ``lower``: what ``(\\S+)$`` finds in ``text[lower:end]``, in time proportional
+    to the token."""
+    if end > lower and text[end - 1] == "\n":
+        end -= 1
+    start = end
+    while start > lower and not text[start - 1].isspace():
+        start -= 1
+    return text[start:end] if start < end else None
 
 
-def _is_boundary(block: str, match: re.Match) -> bool:
+def _is_boundary(text: str, block_start: int, block_end: int, match: re.Match) -> bool:
     if match.group(0).rstrip(_CLOSERS) != ".":
         return True
-    token = _last_token(block, match.start())
+    token = _last_token(text, block_start, match.start())
     if token is None:
         return True
     token = _TOKEN_PARTS.split(token.lstrip(_OPENERS))[-1]
@@ -139,7 +137,7 @@ def _is_boundary(block: str, match: re.Match) -> bool:
     if not is_initials and lowered not in _ABBREVIATIONS_ENDING_SENTENCES:
         return False
     # "U.S." or "H.W." or "J." or "etc.": a sentence starts only if a typical first word follows.
-    following = _NEXT_WORD.match(block, match.end())
+    following = _NEXT_WORD.match(text, match.end(), block_end)
     next_word = following.group(1) if following else ""
     opens_sentence = next_word[:1].isupper() and next_word.lower() in _SENTENCE_STARTERS
     if is_initials:
@@ -173,13 +171,19 @@ def split_sentences(text: str) -> list[Sentence]:
     sentences: list[Sentence] = []
     for paragraph_index, (p_start, p_end) in enumerate(split_paragraphs(text)):
         for b_start, b_end in _lines(text, p_start, p_end):
-            block = text[b_start:b_end]
-            position = 0
-            for match in _CANDIDATE.finditer(block):
-                if _is_boundary(block, match):
-                    _append(sentences, text, b_start + position, b_start + match.end(), paragraph_index)
+            position = search_from = b_start
+            # Candidates are tried only where a terminal mark stands: the same matches as
+            # finditer over the block, without running the full pattern at every character.
+            while (mark := _TERMINAL.search(text, search_from, b_end)) is not None:
+                match = _CANDIDATE.match(text, mark.start(), b_end)
+                if match is None:
+                    search_from = mark.start() + 1
+                    continue
+                search_from = match.end()
+                if _is_boundary(text, b_start, b_end, match):
+                    _append(sentences, text, position, match.end(), paragraph_index)
                     position = match.end()
-            _append(sentences, text, b_start + position, b_end, paragraph_index)
+            _append(sentences, text, position, b_end, paragraph_index)
     return sentences
 
 

@@ -46,3 +46,28 @@ def test_real_seed_article_has_no_abbreviation_splits():
     for path in SEEDS.glob("*.txt"):
         for s in split_sentences(path.read_text()):
             assert not s.text.endswith((" Mr.", " Lt.", " Gen.", " St.", " H.W.")), s.text
+
+
+def test_segmentation_reproduces_the_frozen_gold_set_spans(seed_records):
+    """Labels are stand-off by sentence: any change in segmentation would orphan them."""
+    import json
+    from collections import defaultdict
+
+    from conftest import CORPUS, ROOT, SEEDS
+
+    from framing import read_articles
+
+    seeds = {a.id: a.text for a in read_articles(SEEDS)}
+    by_doc = defaultdict(list)
+    for record in seed_records:
+        by_doc[record["doc_id"]].append(record["text"])
+    assert by_doc and all([s.text for s in split_sentences(seeds[doc])] == texts for doc, texts in by_doc.items())
+    if not CORPUS.exists():
+        pytest.skip("corpus not present: stand-off spans not checked")
+    cases = {c["case_id"]: c for c in map(json.loads, CORPUS.open(encoding="utf-8"))}
+    spans = defaultdict(list)
+    for line in (ROOT / "annotations" / "euvsdisinfo.jsonl").open(encoding="utf-8"):
+        record = json.loads(line)
+        spans[(record["doc_id"], record["field"])].append((record["start"], record["end"]))
+    for (doc, field), expected in spans.items():
+        assert [(s.start, s.end) for s in split_sentences(cases[doc][field])] == expected, (doc, field)
