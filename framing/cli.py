@@ -138,7 +138,7 @@ def _tag(args) -> int:
 
 def _score(args) -> int:
     from .readers import read_articles
-    from .scoring import load_cached, score_chunks
+    from .scoring import freeze_long_lived_objects, load_cached, score_chunks
     from .writers import open_writer
 
     errors_handle = open(args.errors, "a", encoding="utf-8") if args.errors else None
@@ -157,6 +157,7 @@ def _score(args) -> int:
     if args.resume and not args.output:
         raise ValueError("--resume needs -o OUT: there is nothing to resume on stdout")
     load_cached(args.model)  # a bad model reference fails before the output is touched
+    freeze_long_lived_objects()
     writer = open_writer(args.output, args.format, resume=args.resume)
     sources = ["-" if i == "-" else i for i in args.inputs]
     articles_in = read_articles(sources, text_field=args.text_field, id_field=args.id_field,

