@@ -59,6 +59,28 @@ def test_parallel_equals_serial(registry, tmp_path):
     assert serial == parallel
 
 
+@pytest.mark.parametrize("suffix", ["jsonl", "csv"])
+def test_cli_parallel_output_is_byte_identical_to_serial(registry, tmp_path, suffix):
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps({"id": f"a{i}", "text": ARTICLE if i % 3 else "Quiet day."}) + "\n"
+                              for i in range(25)))
+    outputs = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out{jobs}.{suffix}"
+        assert main(["score", str(source), "-o", str(out), "--level", "paragraph", "--chunk-size", "4",
+                     "--jobs", jobs]) == 0
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1] and outputs[0].count(b"\n") > 25
+
+
+def test_chunks_close_at_the_character_budget():
+    from framing.scoring import _chunks
+
+    articles = [Article(f"a{i}", "x" * 400) for i in range(10)]
+    sizes = [len(c) for c in _chunks(articles, size=4, skip={"a0"}, max_chars=1000)]
+    assert sizes == [3, 3, 3]
+
+
 def _rows(path):
     return [json.loads(line) for line in path.read_text().splitlines()]
 
