@@ -325,8 +325,8 @@ def freeze_long_lived_objects() -> None:
 
     Full collections otherwise walk ~170,000 objects of scikit-learn, SciPy, pandas and
     pyarrow again and again: measured at 0.47 s of a 3.6 s run over 100,000 sentences.
-    Only for processes this package owns (the command line, its worker processes): it is
-    a process-wide setting, so a library call in a user's process never does it.
+    It is a process-wide setting, so only the command line and the joblib workers that
+    parallel scoring starts call it; scoring in a user's own process (``jobs=1``) never does.
     """
     global _FROZEN
     if not _FROZEN:
