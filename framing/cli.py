@@ -179,7 +179,8 @@ def _score(args) -> int:
             if progress is not None:
                 progress.update(len(chunk.ids))
                 rate = sentences / max(time.perf_counter() - started, 1e-9)
-                progress.set_postfix(sentences=sentences, sentences_per_s=f"{rate:,.0f}", refresh=False)
+                progress.set_postfix(sentences=f"{sentences:,}", sentences_per_s=f"{rate:,.0f}",
+                                     refresh=False)
     finally:
         writer.close()
         if progress is not None:
