@@ -249,7 +249,7 @@ class GoldSet:
     Examples
     --------
     >>> gold = load_annotations("annotations")          # doctest: +SKIP
-    >>> texts, y = gold.xy("train")                      # doctest: +SKIP
+    >>> texts, y, doc_ids = gold.xy("train")             # doctest: +SKIP
     """
 
     def __init__(self, sentences: list[LabelledSentence], splits: dict[str, str] | None = None,
@@ -261,43 +261,33 @@ class GoldSet:
     def __len__(self) -> int:
         return len(self.sentences)
 
-    def split_of(self, sentence: LabelledSentence) -> str | None:
-        return self.splits.get(sentence.doc_id)
-
     def select(self, split: str | None = None, kinds: Iterable[str] | None = None,
                dedupe: bool = True) -> list[LabelledSentence]:
-        """Sentences of one split (all when ``split`` is None).
+        """Sentences of one split, or of all splits when ``split`` is None (in file order).
 
         With ``dedupe`` (the default) a sentence whose normalised text already occurs in an
-        earlier split (train before dev before test) is dropped, and so is a repeat of a text
-        within the split, so no sentence is both trained and tested on.
+        earlier split (train before dev before test, then documents without a split) is
+        dropped, and so is a repeat of a text within the split, so no sentence is both
+        trained and tested on.  ``kinds`` filters after deduplication, so it never changes
+        which copy of a text survives.
         """
-        kinds = set(kinds) if kinds is not None else None
-        if split is None:
-            chosen, seen = [], set()
-            for sentence in self.sentences:
-                key = normalise_text(sentence.text or "")
-                if (dedupe and key in seen) or (kinds is not None and sentence.kind not in kinds):
-                    continue
-                seen.add(key)
-                chosen.append(sentence)
-            return chosen
-        if split not in SPLITS:
+        if split is not None and split not in SPLITS:
             raise ValueError(f"unknown split {split!r}; use one of {', '.join(SPLITS)}")
+        kinds = set(kinds) if kinds is not None else None
+        order = SPLITS[: SPLITS.index(split) + 1] if split is not None else (*SPLITS, None)
+        kept: set[int] = set()
         seen: set[str] = set()
-        chosen = []
-        for name in SPLITS[: SPLITS.index(split) + 1]:
+        for name in order:
             for sentence in self.sentences:
                 if self.splits.get(sentence.doc_id) != name:
                     continue
                 key = normalise_text(sentence.text or "")
                 duplicate = key in seen
                 seen.add(key)
-                if name != split or (dedupe and duplicate):
-                    continue
-                if kinds is None or sentence.kind in kinds:
-                    chosen.append(sentence)
-        return chosen
+                if (split is None or name == split) and not (dedupe and duplicate):
+                    kept.add(id(sentence))
+        return [s for s in self.sentences
+                if id(s) in kept and (kinds is None or s.kind in kinds)]
 
     def xy(self, split: str | None = None, kinds: Iterable[str] | None = None):
         """Texts, 0/1 label matrix (codebook order) and document ids of a split."""
@@ -345,10 +335,13 @@ class GoldSet:
         }
 
     def to_dataset(self, split: str | None = None):
-        """A ``datasets.Dataset`` whose ``frames`` column is a list of class labels (codebook ids)."""
+        """A ``datasets.Dataset`` whose ``frames`` column is a list of class labels (codebook ids).
+
+        Rows are :meth:`select`-ed, so a text repeated across splits appears once, in the
+        earliest split."""
         import datasets
 
-        chosen = self.select(split, dedupe=False)
+        chosen = self.select(split)
         features = datasets.Features({
             "sentence_id": datasets.Value("string"),
             "doc_id": datasets.Value("string"),

@@ -229,18 +229,18 @@ def _bench(args) -> int:
 
 
 def _annotations(args) -> int:
-    from .annotations import AnnotationError, load_annotations, validate_annotations
+    from .annotations import AnnotationError, load_annotations
 
     if args.action == "validate":
-        records, problems = validate_annotations(args.paths)
-        if not problems:
-            gold = load_annotations(args.paths, corpus=args.corpus)  # joins and checks stand-off hashes
-            print(f"ok: {len(gold)} sentences in {len({s.doc_id for s in gold.sentences})} documents")
-            return 0
-        for problem in problems:
-            print(problem, file=sys.stderr)
-        print(f"framing: {len(problems)} problem(s) found", file=sys.stderr)
-        return 1
+        try:
+            gold = load_annotations(args.paths, corpus=args.corpus)  # also joins and checks stand-off hashes
+        except AnnotationError as error:
+            for problem in error.problems:
+                print(problem, file=sys.stderr)
+            print(f"framing: {len(error.problems)} problem(s) found", file=sys.stderr)
+            return 1
+        print(f"ok: {len(gold)} sentences in {len({s.doc_id for s in gold.sentences})} documents")
+        return 0
     gold = load_annotations(args.paths, corpus=args.corpus)
     if args.action == "stats":
         stats = gold.stats()

@@ -63,8 +63,11 @@ class Tagger:
         return (self.predict_proba(texts) >= self.thresholds).astype(np.int64)
 
     def labels_from_proba(self, proba: np.ndarray) -> list[list[str]]:
-        hits = proba >= self.thresholds
-        return [[self.frames[j] for j in np.flatnonzero(row)] for row in hits]
+        """Frame ids per row of ``proba``, each frame's threshold applied."""
+        labels: list[list[str]] = [[] for _ in range(len(proba))]
+        for i, j in zip(*np.nonzero(proba >= self.thresholds)):
+            labels[i].append(self.frames[j])
+        return labels
 
     def tag(self, texts: Sequence[str]) -> list[list[str]]:
         """Frame ids per sentence."""
@@ -118,9 +121,7 @@ class Tagger:
         # Whole-matrix numpy calls, then plain Python values: per-element float(), round()
         # and per-row nonzero cost more than the classifier on large runs.
         rounded = np.round(scores, 6).tolist()
-        labels: list[list[str]] = [[] for _ in sentences]
-        for i, j in zip(*np.nonzero(scores >= self.thresholds)):
-            labels[i].append(self.frames[j])
+        labels = self.labels_from_proba(scores)
         frames = self.frames
         article_id = article.id
         return [{
@@ -151,10 +152,10 @@ class Tagger:
             article_scores = scores.max(axis=0)
         else:
             article_scores = np.zeros(len(self.frames))
-        labels = article_scores >= self.thresholds
-        frames = [self.frames[j] for j in np.flatnonzero(labels)]
+        hit = np.flatnonzero(article_scores >= self.thresholds)
+        frames = [self.frames[j] for j in hit]
         evidence_by_frame = {}
-        for j in np.flatnonzero(labels):
+        for j in hit:
             order = np.argsort(-scores[:, j], kind="stable")
             evidence_by_frame[self.frames[j]] = [
                 {"sentence": sentences[i].index, "start": sentences[i].start, "end": sentences[i].end,
@@ -165,7 +166,7 @@ class Tagger:
             "sentences": len(sentences),
             "scores": dict(zip(self.frames, np.round(article_scores, 6).tolist())),
             "frames": frames,
-            "families": sorted({self.families[self.frames.index(f)] for f in frames}),
+            "families": sorted({self.families[j] for j in hit}),
             "evidence": evidence_by_frame,
         }
 

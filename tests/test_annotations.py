@@ -102,3 +102,27 @@ def test_stats_counts(tmp_path):
     stats = load_annotations(tmp_path / "a.jsonl", splits={"d1": "dev"}).stats()
     assert stats["per_frame"]["nato_encirclement"] == {"dev": 1, "total": 1}
     assert stats["per_kind"] == {"opinion": 2} and stats["per_split"] == {"dev": 2}
+
+
+def test_near_duplicate_across_splits_is_kept_only_in_the_earliest_split(tmp_path):
+    def record(doc, i, text, kind="opinion"):
+        return {**_good(), "sentence_id": f"{doc}:{i}", "doc_id": doc, "position": i, "text": text, "kind": kind}
+
+    rows = [record("test_doc", 0, "Nato surrounds   Russia!"),        # repeats the train lead, in test
+            record("test_doc", 1, "Only in test."),
+            record("train_doc", 0, "NATO surrounds Russia.", kind="claim"),
+            record("train_doc", 1, "Only in train."),
+            record("dev_doc", 0, "“NATO” surrounds Russia"),
+            record("dev_doc", 1, "Only in train.")]
+    (tmp_path / "a.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    gold = load_annotations(tmp_path / "a.jsonl",
+                            splits={"train_doc": "train", "dev_doc": "dev", "test_doc": "test"})
+    assert [s.sentence_id for s in gold.select("train")] == ["train_doc:0", "train_doc:1"]
+    assert gold.select("dev") == [] and [s.sentence_id for s in gold.select("test")] == ["test_doc:1"]
+    # a kind filter never lets the other copy of a filtered-out text back in
+    assert [s.sentence_id for s in gold.select("test", kinds=["opinion"])] == ["test_doc:1"]
+    assert [s.sentence_id for s in gold.select(kinds=["opinion"])] == ["test_doc:1", "train_doc:1"]
+    exported = gold.to_dataset()
+    assert sorted(zip(exported["sentence_id"], exported["split"])) == [
+        ("test_doc:1", "test"), ("train_doc:0", "train"), ("train_doc:1", "train")]
+    assert len(gold.select(dedupe=False)) == 6
