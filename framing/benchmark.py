@@ -67,7 +67,7 @@ def check_no_overlap(metadata: dict[str, Any], suite_docs: Sequence[str], refere
     """Refuse a suite that shares documents with the model's training or tuning data."""
     training = metadata.get("training", {})
     used = set(training.get("train_documents", [])) | set(training.get("dev_documents", []))
-    if not used and training:
+    if not used:
         raise TrainingOverlapError(
             f"{reference}: its metadata lists no training document ids, so overlap with the suite "
             "cannot be ruled out; retrain it with `framing train`")
@@ -114,13 +114,18 @@ def run_benchmark(models: Sequence[str], *, suites: Sequence[str] | None = None,
             raise ValueError(f"unknown suite {name!r}; suites are {', '.join(definitions)}")
     gold = load_annotations(annotations, corpus=corpus)
     codebook = load_codebook()
-    split = definitions[chosen[0]].get("split", "test")
+    splits = {definitions[name].get("split", "test") for name in chosen}
+    if len(splits) > 1:
+        raise ValueError(f"suites {', '.join(chosen)} read different splits ({', '.join(sorted(splits))}); "
+                         "run them separately")
+    split = splits.pop()
+    rebuttal_kinds = definitions.get("rebuttals", {}).get("kinds", REBUTTAL_KINDS)
     sentences = gold.select(split)
     texts = [s.text for s in sentences]
     y = codebook.to_indicator([s.frames for s in sentences])
     docs = [s.doc_id for s in sentences]
     kinds = np.array([s.kind for s in sentences])
-    rebuttal = np.isin(kinds, REBUTTAL_KINDS)
+    rebuttal = np.isin(kinds, rebuttal_kinds)
 
     entries: list[tuple[str, Any, dict]] = []
     for ref in models:
@@ -133,14 +138,23 @@ def run_benchmark(models: Sequence[str], *, suites: Sequence[str] | None = None,
             "load_seconds": load_seconds,
             "model_file_mib": (folder / "model.skops").stat().st_size / 2**20}))
     if baselines:
-        train_prior = np.zeros(len(codebook))
-        entries.append((MajorityBaseline.name, MajorityBaseline(codebook.frame_ids, train_prior), {}))
+        entries.append((MajorityBaseline.name, MajorityBaseline(codebook.frame_ids), {}))
         entries.append((KeywordBaseline.name, KeywordBaseline(codebook), {}))
 
     report: dict[str, Any] = {"split": split, "sentences": len(texts), "documents": len(set(docs)),
                               "resamples": resamples, "seed": seed, "suites": chosen, "models": {},
                               "differences": {}}
     predictions = {}
+    per_frame: dict[str, dict] = {}
+    rebuttal_rows = np.flatnonzero(rebuttal)
+    rebuttal_docs = [docs[i] for i in rebuttal_rows]
+    y_rebuttal = y[rebuttal_rows]
+    seed_articles = []
+    if "speed" in chosen:
+        from .readers import read_articles
+
+        articles_path = definitions["speed"]["articles"]
+        seed_articles = list(read_articles(articles_path)) if Path(articles_path).exists() else []
     for name, model, extra in entries:
         proba = model.predict_proba(texts)
         pred = (proba >= model.thresholds).astype(int)
@@ -148,6 +162,7 @@ def run_benchmark(models: Sequence[str], *, suites: Sequence[str] | None = None,
         result: dict[str, Any] = {}
         if "sentences" in chosen:
             metrics = sentence_metrics(y, pred, proba)
+            per_frame[name] = metrics["per_frame"]
             fam_t, fam_p = codebook.family_indicator(y), codebook.family_indicator(pred)
             metrics["intervals"] = {
                 "micro_f1": bootstrap(lambda r: _micro_f1(y[r], pred[r]), docs, resamples=resamples, seed=seed),
@@ -158,10 +173,9 @@ def run_benchmark(models: Sequence[str], *, suites: Sequence[str] | None = None,
             }
             result["sentences"] = metrics
         if "rebuttals" in chosen:
-            rows = np.flatnonzero(rebuttal)
-            fa = false_alarm_rate(y[rows], pred[rows])
-            rdocs = [docs[i] for i in rows]
-            fa["interval"] = bootstrap(lambda r: _false_alarms(y[rows][r], pred[rows][r]), rdocs,
+            p_rebuttal = pred[rebuttal_rows]
+            fa = false_alarm_rate(y_rebuttal, p_rebuttal)
+            fa["interval"] = bootstrap(lambda r: _false_alarms(y_rebuttal[r], p_rebuttal[r]), rebuttal_docs,
                                        resamples=resamples, seed=seed)
             result["rebuttals"] = fa
         if "articles" in chosen:
@@ -188,9 +202,6 @@ def run_benchmark(models: Sequence[str], *, suites: Sequence[str] | None = None,
             }
         if "speed" in chosen:
             spec = definitions["speed"]
-            from .readers import read_articles
-
-            seed_articles = list(read_articles(spec["articles"])) if Path(spec["articles"]).exists() else []
             result["speed"] = {**_speed(model, texts, seed_articles * spec.get("article_repeat", 1),
                                         spec.get("sentences", 20000)), **extra}
         report["models"][name] = result
@@ -204,13 +215,12 @@ def run_benchmark(models: Sequence[str], *, suites: Sequence[str] | None = None,
             "macro_f1": paired_bootstrap(lambda r: _macro_f1(y[r], pa[r]), lambda r: _macro_f1(y[r], pb[r]),
                                          docs, resamples=resamples, seed=seed),
         }
-        rows = np.flatnonzero(rebuttal)
-        rdocs = [docs[i] for i in rows]
+        ra, rb = pa[rebuttal_rows], pb[rebuttal_rows]
         diff["rebuttal_false_alarms"] = paired_bootstrap(
-            lambda r: _false_alarms(y[rows][r], pa[rows][r]), lambda r: _false_alarms(y[rows][r], pb[rows][r]),
-            rdocs, resamples=resamples, seed=seed)
-        fa = sentence_metrics(y, pa)["per_frame"]
-        fb = sentence_metrics(y, pb)["per_frame"]
+            lambda r: _false_alarms(y_rebuttal[r], ra[r]), lambda r: _false_alarms(y_rebuttal[r], rb[r]),
+            rebuttal_docs, resamples=resamples, seed=seed)
+        fa = per_frame.get(a) or sentence_metrics(y, pa)["per_frame"]
+        fb = per_frame.get(b) or sentence_metrics(y, pb)["per_frame"]
         diff["per_frame_f1_delta"] = {f: fb[f]["f1"] - fa[f]["f1"] for f in codebook.frame_ids}
         report["differences"][f"{b} - {a}"] = diff
 

@@ -12,6 +12,9 @@ def test_refuses_suite_overlapping_training_documents():
     with pytest.raises(TrainingOverlapError, match="trained or tuned on 1 document"):
         check_no_overlap({"training": {"train_documents": ["d1", "d2"]}}, ["d2", "d9"], "m@1")
     check_no_overlap({"training": {"train_documents": ["d1"]}}, ["d2"], "m@1")
+    for unknown in ({}, {"training": {}}, {"training": {"train_documents": []}}):
+        with pytest.raises(TrainingOverlapError, match="no training document ids"):
+            check_no_overlap(unknown, ["d2"], "m@1")
 
 
 def test_benchmark_refuses_model_trained_on_test(tiny_model, monkeypatch):
