@@ -41,7 +41,7 @@ def segmenters():
         pass
     try:
         from syntok import segmenter
-        out["syntok"] = lambda t: [" ".join(tok.spacing + tok.value for tok in s).strip().replace("  ", " ")
+        out["syntok"] = lambda t: ["".join(tok.spacing + tok.value for tok in s).strip()
                                    for p in segmenter.analyze(t) for s in p]
     except ImportError:
         pass
@@ -59,7 +59,7 @@ def main():
     print("| segmenter | passages split exactly right (of %d) | sentences/s on the seeds x5 |" % len(GOLD))
     print("|---|---|---|")
     for name, fn in segmenters().items():
-        correct = sum(fn(text) == expected or [" ".join(s.split()) for s in fn(text)] == [" ".join(s.split()) for s in expected]
+        correct = sum([" ".join(s.split()) for s in fn(text)] == [" ".join(s.split()) for s in expected]
                       for text, expected in GOLD)
         start = time.perf_counter()
         n = sum(len(fn(t)) for t in texts)
