@@ -113,3 +113,21 @@ def test_explain_weights_sum_to_decision_value():
     j = list(clf.frames_).index("nato_encirclement")
     assert total + clf.intercept_[j] == pytest.approx(clf.decision_function([sentence])[0, j])
     assert explanation["up"][0][1] >= explanation["up"][-1][1]
+
+
+def test_threshold_search_matches_brute_force_f1():
+    from sklearn.metrics import f1_score
+
+    from framing.model import _best_threshold
+
+    rng = np.random.default_rng(0)
+    for trial in range(30):
+        n = int(rng.integers(5, 400))
+        truth = rng.random(n) < rng.uniform(0.02, 0.5)
+        proba = np.clip(rng.random(n) * 0.6 + truth * rng.uniform(0, 0.5), 0, 1)
+        if trial % 3 == 0:
+            proba = np.round(proba, 2)  # many ties
+        candidates = np.unique(np.clip(np.round(proba, 3), 0.05, 0.95))
+        scores = [f1_score(truth, proba >= t, zero_division=0) for t in candidates]
+        expected = 1.0 if not truth.any() else float(candidates[int(np.argmax(scores))])
+        assert _best_threshold(proba, truth) == expected
