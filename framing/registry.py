@@ -78,12 +78,8 @@ def models_root() -> Path:
     return Path(__file__).resolve().parent.parent / "models"
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def _version_key(version: str) -> tuple[int, ...]:
@@ -160,10 +156,11 @@ def save_model(estimator, name: str, version: str, *, metadata: dict[str, Any] |
     root = Path(root) if root else models_root()
     folder = root / name / version
     folder.mkdir(parents=True, exist_ok=True)
-    model_path = folder / MODEL_FILE
-    sio.dump(estimator, model_path)
+    data = sio.dumps(estimator)
+    (folder / MODEL_FILE).write_bytes(data)
     codebook = load_codebook()
     record = {
+        **(metadata or {}),  # the fields below describe the file itself and cannot be overridden
         "name": name,
         "version": version,
         "artifact_format": ARTIFACT_FORMAT,
@@ -175,9 +172,8 @@ def save_model(estimator, name: str, version: str, *, metadata: dict[str, Any] |
         "params": {k: (list(v) if isinstance(v, tuple) else v)
                    for k, v in estimator.get_params().items()},
         "libraries": library_versions(),
-        "model_sha256": _sha256(model_path),
+        "model_sha256": _sha256(data),
     }
-    record.update(metadata or {})
     (folder / METADATA_FILE).write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
     if card is not None:
         (folder / "README.md").write_text(card)
@@ -186,12 +182,13 @@ def save_model(estimator, name: str, version: str, *, metadata: dict[str, Any] |
     return folder
 
 
-def _types_in(model_path: Path) -> set[str]:
+def _types_in(data: bytes, model_path: Path) -> set[str]:
     """Every ``module.Class`` the skops file would build, read from its schema without building."""
+    import io
     import zipfile
 
     try:
-        with zipfile.ZipFile(model_path) as archive:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
             schema = json.loads(archive.read("schema.json"))
     except (zipfile.BadZipFile, KeyError, json.JSONDecodeError) as error:
         raise ModelRefused(f"{model_path}: not a skops model file ({error})") from None
@@ -230,7 +227,8 @@ def load_artifact(ref: str | os.PathLike | None = None, root: str | os.PathLike 
     model_path = folder / MODEL_FILE
     if not model_path.exists():
         raise ModelRefused(f"{model_path}: model file is missing")
-    actual = _sha256(model_path)
+    data = model_path.read_bytes()  # hashed, inspected and loaded from this one read
+    actual = _sha256(data)
     if actual != metadata.get("model_sha256"):
         raise ModelRefused(f"{model_path}: SHA-256 {actual[:12]}… does not match the metadata "
                            f"({str(metadata.get('model_sha256'))[:12]}…); the file was changed or corrupted")
@@ -243,11 +241,11 @@ def load_artifact(ref: str | os.PathLike | None = None, root: str | os.PathLike 
                            f"this framing has codebook v{codebook.version}; retrain with `framing train`")
     if list(metadata.get("frames", [])) != [f for f in codebook.frame_ids]:
         raise ModelRefused(f"{folder}: its frames differ from codebook v{codebook.version}'s frame ids")
-    untrusted = sorted((_types_in(model_path) | set(sio.get_untrusted_types(file=model_path)))
+    untrusted = sorted((_types_in(data, model_path) | set(sio.get_untrusted_types(data=data)))
                        - set(TRUSTED_TYPES))
     if untrusted:
         raise ModelRefused(f"{model_path}: refuses to load untrusted type(s): {', '.join(untrusted)}")
-    estimator = sio.load(model_path, trusted=TRUSTED_TYPES)
+    estimator = sio.loads(data, trusted=TRUSTED_TYPES)
     from .model import FrameClassifier
 
     if not isinstance(estimator, FrameClassifier):

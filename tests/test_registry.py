@@ -19,6 +19,20 @@ def test_round_trip_identical_predict_proba(tiny_model):
     assert len(metadata["model_sha256"]) == 64 and metadata["libraries"]["scikit-learn"]
 
 
+def test_caller_metadata_cannot_override_the_integrity_fields(tiny_model, tmp_path):
+    import hashlib
+
+    from framing.registry import save_model
+
+    clf, _, _ = tiny_model
+    folder = save_model(clf, "tiny", "0.2.0", root=tmp_path, metadata={
+        "model_sha256": "0" * 64, "frames": ["x"], "codebook_version": "99", "description": "kept"})
+    metadata = json.loads((folder / "metadata.json").read_text())
+    assert metadata["model_sha256"] == hashlib.sha256((folder / "model.skops").read_bytes()).hexdigest()
+    assert metadata["frames"] == list(framing.load_codebook().frame_ids) and metadata["description"] == "kept"
+    load_artifact(folder)
+
+
 def test_tampered_file_is_refused_before_loading(tiny_model, tmp_path):
     _, _, folder = tiny_model
     copy = tmp_path / "tiny" / "0.1.0"
