@@ -291,10 +291,13 @@ class GoldSet:
 
     def xy(self, split: str | None = None, kinds: Iterable[str] | None = None):
         """Texts, 0/1 label matrix (codebook order) and document ids of a split."""
-        chosen = self.select(split, kinds)
-        texts = [s.text for s in chosen]
-        y = self.codebook.to_indicator([s.frames for s in chosen])
-        return texts, y, [s.doc_id for s in chosen]
+        return self.arrays(self.select(split, kinds))
+
+    def arrays(self, sentences: Sequence[LabelledSentence]):
+        """Texts, 0/1 label matrix (codebook order) and document ids of selected sentences."""
+        texts = [s.text for s in sentences]
+        y = self.codebook.to_indicator([s.frames for s in sentences])
+        return texts, y, [s.doc_id for s in sentences]
 
     def fingerprint(self, split: str) -> str:
         """Hash of a split's sentence ids and labels: identifies training data in model metadata."""

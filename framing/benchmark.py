@@ -121,9 +121,7 @@ def run_benchmark(models: Sequence[str], *, suites: Sequence[str] | None = None,
     split = splits.pop()
     rebuttal_kinds = definitions.get("rebuttals", {}).get("kinds", REBUTTAL_KINDS)
     sentences = gold.select(split)
-    texts = [s.text for s in sentences]
-    y = codebook.to_indicator([s.frames for s in sentences])
-    docs = [s.doc_id for s in sentences]
+    texts, y, docs = gold.arrays(sentences)
     kinds = np.array([s.kind for s in sentences])
     rebuttal = np.isin(kinds, rebuttal_kinds)
 

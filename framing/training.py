@@ -11,10 +11,9 @@ from typing import Any
 import numpy as np
 
 from .annotations import GoldSet, load_annotations
-from .codebook import load_codebook
 from .evaluation import REBUTTAL_KINDS, false_alarm_rate, sentence_metrics
 from .model import FrameClassifier
-from .registry import models_root, save_model
+from .registry import save_model
 
 __all__ = ["train_model", "evaluate_split", "model_card"]
 
@@ -27,16 +26,17 @@ def rebuttal_weights(gold_sentences, weight: float) -> np.ndarray:
 
 def evaluate_split(estimator, gold: GoldSet, split: str) -> dict[str, Any]:
     """Sentence metrics on a split, and the false-alarm rate on its rebuttal sentences."""
-    texts, y, _ = gold.xy(split)
+    chosen = gold.select(split)
+    texts, y, _ = gold.arrays(chosen)
     proba = estimator.predict_proba(texts)
     predicted = (proba >= estimator.thresholds_).astype(int)
     metrics = sentence_metrics(y, predicted, proba)
-    r_texts, r_y, _ = gold.xy(split, kinds=REBUTTAL_KINDS)
-    r_pred = estimator.predict(r_texts) if r_texts else np.zeros((0, y.shape[1]), dtype=int)
-    metrics["rebuttal_false_alarms"] = false_alarm_rate(r_y, r_pred)
-    c_texts, c_y, _ = gold.xy(split, kinds=("claim",))
-    if c_texts:
-        metrics["claims_micro_f1"] = sentence_metrics(c_y, estimator.predict(c_texts))["micro_f1"]
+    kinds = np.array([s.kind for s in chosen])
+    rebuttal = np.isin(kinds, REBUTTAL_KINDS)
+    metrics["rebuttal_false_alarms"] = false_alarm_rate(y[rebuttal], predicted[rebuttal])
+    claims = kinds == "claim"
+    if claims.any():
+        metrics["claims_micro_f1"] = sentence_metrics(y[claims], predicted[claims])["micro_f1"]
     return metrics
 
 
@@ -61,23 +61,21 @@ def train_model(
     if not gold.splits:
         raise ValueError("the annotations have no splits.json; run `framing annotations split` first")
     train = gold.select("train")
-    texts = [s.text for s in train]
-    y = load_codebook().to_indicator([s.frames for s in train])
-    groups = [s.doc_id for s in train]
+    texts, y, groups = gold.arrays(train)
     estimator = FrameClassifier(**(params or {}))
     started = time.perf_counter()
     estimator.fit(texts, y, groups=groups, sample_weight=rebuttal_weights(train, rebuttal_weight))
     seconds = time.perf_counter() - started
     dev = evaluate_split(estimator, gold, "dev")
     test = evaluate_split(estimator, gold, "test")
-    train_docs = sorted({s.doc_id for s in train})
+    train_docs = sorted(set(groups))
     metadata = {
         "description": description,
         "training": {
             "annotations_sha256": gold.fingerprint("train"),
             "sentences": len(texts),
             "documents": len(train_docs),
-            "positives": {f: int(c) for f, c in zip(load_codebook().frame_ids, y.sum(axis=0))},
+            "positives": {f: int(c) for f, c in zip(gold.codebook.frame_ids, y.sum(axis=0))},
             "rebuttal_weight": rebuttal_weight,
             "seconds": round(seconds, 2),
             "document_ids_sha256": hashlib.sha256("\n".join(train_docs).encode()).hexdigest(),
@@ -87,7 +85,7 @@ def train_model(
         "metrics": {"dev": dev, "test": test},
     }
     card = model_card(name, version, estimator, metadata)
-    folder = save_model(estimator, name, version, metadata=metadata, root=root or models_root(),
+    folder = save_model(estimator, name, version, metadata=metadata, root=root,
                         card=card, make_default=make_default)
     return estimator, folder
 
@@ -110,7 +108,7 @@ def model_card(name: str, version: str, estimator: FrameClassifier, metadata: di
         f"- Trained on {training['sentences']} sentences from {training['documents']} documents "
         f"(train split, adjudicated labels) in {training['seconds']} s.",
         "- Probabilities: sigmoid calibration and per-frame thresholds (max F1) chosen on "
-        "out-of-fold predictions of a 5-fold cross-validation grouped by document on train.",
+        f"out-of-fold predictions of a {estimator.cv}-fold cross-validation grouped by document on train.",
         "",
         "## Test split (frozen, never used for any choice)",
         f"- sentences: {test['n']}; micro F1 **{test['micro_f1']:.3f}**, macro F1 {test['macro_f1']:.3f}, "
