@@ -58,7 +58,21 @@ def test_bootstrap_keeps_document_sentences_together():
     docs = ["a", "a", "b", "b"]
     seen = set()
     bootstrap(lambda rows: seen.add(tuple(sorted(rows))) or 0.0, docs, resamples=50)
-    assert all(len(r) == 4 and r.count(0) == r.count(1) and r.count(2) == r.count(3) for r in seen)
+    assert all(r.count(0) == r.count(1) and r.count(2) == r.count(3) for r in seen)
+    assert {(0, 0, 1, 1), (2, 2, 3, 3)} <= seen  # a document drawn twice brings both its sentences twice
+
+
+def test_paired_bootstrap_resamples_both_metrics_together():
+    # Per-document scores vary a lot, but b is always a + 0.02: only a paired design
+    # (the same documents for both metrics in each resample) sees that the gap is real.
+    rng = np.random.default_rng(0)
+    a_scores = rng.random(60)
+    b_scores = a_scores + 0.02
+    docs = [f"d{i}" for i in range(60)]
+    paired = paired_bootstrap(lambda r: a_scores[r].mean(), lambda r: b_scores[r].mean(), docs, resamples=300)
+    assert paired["significant"] and paired["low"] == pytest.approx(0.02) and paired["high"] == pytest.approx(0.02)
+    lone_a = bootstrap(lambda r: a_scores[r].mean(), docs, resamples=300)
+    assert lone_a["low"] < lone_a["value"] - 0.02  # unpaired intervals would overlap
 
 
 def test_paired_bootstrap_marks_real_difference():
