@@ -15,7 +15,7 @@ import argparse
 import json
 from pathlib import Path
 
-from framing.annotations import find_corpus, sentence_hash
+from framing.annotations import _read_corpus, find_corpus, sentence_hash
 from framing.codebook import load_codebook
 from framing.readers import read_articles
 from framing.segmentation import split_sentences
@@ -72,13 +72,8 @@ def main() -> None:
                 raise SystemExit(f"seed sentence {sid} has no label")
             seeds_out.append(record(sid, {
                 "sentence_id": sid, "doc_id": article.id, "position": s.index, "source": "seed",
-                "kind": "opinion", "title": article.title, "url": article.url, "text": s.text,
-                "start": None, "end": None}))
-    cases = {}
-    with open(find_corpus(), encoding="utf-8") as handle:
-        for line in handle:
-            case = json.loads(line)
-            cases[case["case_id"]] = case
+                "kind": "opinion", "title": article.title, "url": article.url, "text": s.text}))
+    cases = _read_corpus(find_corpus())
     labelled_cases = sorted({sid.split(":")[0] for sid in first if sid.startswith("euvs-")})
     for case_id in labelled_cases:
         case = cases[case_id]
@@ -93,6 +88,11 @@ def main() -> None:
                     "kind": kind, "field": field, "start": s.start, "end": s.end,
                     "sha256": sentence_hash(s.text)}))
                 position += 1
+    written = {row["sentence_id"] for row in seeds_out + corpus_out}
+    orphaned = sorted((set(first) | set(second) | set(adjudicated)) - written)
+    if orphaned:
+        raise SystemExit(f"{len(orphaned)} label(s) name sentences the segmenter no longer produces "
+                         f"(e.g. {', '.join(orphaned[:3])}); nothing was written")
     args.out.mkdir(exist_ok=True)
     for name, rows in (("seeds.jsonl", seeds_out), ("euvsdisinfo.jsonl", corpus_out)):
         with open(args.out / name, "w", encoding="utf-8") as handle:
