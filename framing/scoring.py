@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import gc
 import os
-from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
 from .codebook import load_codebook
-from .readers import Article, ReadError, read_articles
+from .readers import Article, read_articles
 from .registry import load_artifact
 from .segmentation import split_paragraphs, split_sentences
 

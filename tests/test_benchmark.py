@@ -2,7 +2,6 @@ import json
 
 import pytest
 
-import framing
 from framing.benchmark import TrainingOverlapError, check_no_overlap, run_benchmark
 
 from conftest import CORPUS, ROOT
