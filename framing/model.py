@@ -86,14 +86,16 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
     1
     """
 
-    _parameter_constraints = {
+    # Checked by _check_params at fit time (a plain type table, not scikit-learn's private
+    # constraint objects).
+    _PARAMETER_TYPES = {
         "word_ngram_range": tuple,
         "char_ngram_range": (tuple, type(None)),
         "min_df": numbers.Integral,
         "C": numbers.Real,
         "cv": numbers.Integral,
         "min_positives": numbers.Integral,
-        "random_state": numbers.Integral,
+        "random_state": (numbers.Integral, type(None)),
     }
 
     def __init__(
@@ -123,8 +125,8 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
 
     # -- validation -----------------------------------------------------------------------
 
-    def _validate_params(self) -> None:
-        for name, kinds in self._parameter_constraints.items():
+    def _check_params(self) -> None:
+        for name, kinds in self._PARAMETER_TYPES.items():
             value = getattr(self, name)
             if not isinstance(value, kinds) or isinstance(value, bool):
                 raise ValueError(f"{name}={value!r} is not valid; expected {kinds}")
@@ -136,6 +138,9 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"C={self.C} must be > 0")
         if self.cv < 2:
             raise ValueError(f"cv={self.cv} must be >= 2")
+        for name in ("min_df", "min_positives"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name}={getattr(self, name)} must be >= 1")
         if self.class_weight not in ("balanced", None):
             raise ValueError(f"class_weight={self.class_weight!r}: use 'balanced' or None")
 
@@ -159,6 +164,8 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         codebook = load_codebook()
         for frame_id in self.frames:
             codebook.frame(frame_id)
+        if len(set(self.frames)) != len(self.frames):
+            raise ValueError(f"frames={list(self.frames)} names a frame twice")
         return list(self.frames)
 
     def _indicator(self, y, frames: list[str], n: int) -> np.ndarray:
@@ -230,7 +237,7 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         -------
         self : FrameClassifier
         """
-        self._validate_params()
+        self._check_params()
         texts = self._check_texts(X)
         frames = self._frame_ids()
         Y = self._indicator(y, frames, len(texts))
@@ -278,7 +285,6 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         self.thresholds_ = thresholds
         self.active_ = active
         self.oof_scores_ = oof_proba
-        self.n_features_ = features.shape[1]
         return self
 
     # -- predict --------------------------------------------------------------------------
@@ -308,8 +314,7 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         A weight is the n-gram's TF-IDF value times its coefficient: the terms add up, with
         the intercept, to the frame's decision value.
         """
-        check_is_fitted(self, "coef_")
-        j = list(self.frames_).index(load_codebook().frame(frame).id)
+        j = self._column(frame)
         features = self.vectorizer_.transform([sentence])
         names = self._feature_names()
         row = features.tocsr()
@@ -318,6 +323,15 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         up = sorted((c for c in contributions if c[1] > 0), key=lambda c: -c[1])[:top]
         down = sorted((c for c in contributions if c[1] < 0), key=lambda c: c[1])[:top]
         return {"up": up, "down": down}
+
+    def _column(self, frame: str) -> int:
+        """Output column of a frame id; a clear error for ids the codebook or model lacks."""
+        check_is_fitted(self, "coef_")
+        frame_id = load_codebook().frame(frame).id
+        frames = list(self.frames_)
+        if frame_id not in frames:
+            raise ValueError(f"frame {frame_id!r} is not one of this model's frames: {', '.join(frames)}")
+        return frames.index(frame_id)
 
     def _feature_names(self) -> np.ndarray:
         if getattr(self, "_names_cache", None) is None:

@@ -88,7 +88,7 @@ class Tagger:
         proba = self.predict_proba([text])[0]
         frames = [frame] if frame else [f for f, p, t in zip(self.frames, proba, self.thresholds)
                                          if p >= t] or [self.frames[int(np.argmax(proba))]]
-        return {f: {"score": float(proba[self.frames.index(load_codebook().frame(f).id)]),
+        return {f: {"score": float(proba[self.estimator._column(f)]),
                     **self.estimator.explain(text, f, top=top)} for f in frames}
 
     # -- batch ----------------------------------------------------------------------------

@@ -14,6 +14,7 @@ def test_public_api_is_pinned():
         "FrameClassifier", "GoldSet", "LabelledSentence", "ModelNotFound", "ModelRefused", "ReadError",
         "Sentence", "Tagger", "UnknownFrameError", "list_models", "load", "load_annotations",
         "load_codebook", "read_articles", "score_articles", "split_sentences", "validate_annotations"])
+    assert all(hasattr(framing, name) for name in framing.__all__)
 
 
 def test_every_cli_command_is_in_the_readme():

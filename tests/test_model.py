@@ -126,6 +126,13 @@ def test_clear_errors():
         FrameClassifier(C=-1).fit(TEXTS, FRAMES)
     with pytest.raises(ValueError, match="X has 32 sentences but y has 2"):
         FrameClassifier().fit(TEXTS, FRAMES[:2])
+    with pytest.raises(ValueError, match="min_positives=0 must be >= 1"):
+        FrameClassifier(min_positives=0).fit(TEXTS, FRAMES)
+    with pytest.raises(ValueError, match="names a frame twice"):
+        FrameClassifier(frames=["media_war", "media_war"]).fit(TEXTS, [[]] * len(TEXTS))
+    subset = _fit(frames=["nato_encirclement", "media_war"])
+    with pytest.raises(ValueError, match="'biolabs' is not one of this model's frames: nato_encirclement, media_war"):
+        subset.explain("NATO keeps expanding east.", "biolabs")
 
 
 def test_explain_weights_sum_to_decision_value():
