@@ -84,9 +84,7 @@ def false_alarm_rate(y_true: np.ndarray, y_pred: np.ndarray, codebook: Codebook 
 
 def article_rollup(doc_ids: Sequence[str], matrix: np.ndarray) -> tuple[list[str], np.ndarray]:
     """Article-level rows: per document the maximum over its sentences (union for 0/1)."""
-    index: dict[str, list[int]] = defaultdict(list)
-    for i, doc in enumerate(doc_ids):
-        index[doc].append(i)
+    index = _rows_by_document(doc_ids)
     docs = list(index)
     matrix = np.asarray(matrix)
     return docs, np.stack([matrix[index[d]].max(axis=0) for d in docs]) if docs else matrix[:0]
@@ -94,21 +92,13 @@ def article_rollup(doc_ids: Sequence[str], matrix: np.ndarray) -> tuple[list[str
 
 def expected_calibration_error(y_true: np.ndarray, y_score: np.ndarray, bins: int = 10) -> float:
     """ECE of one frame's probabilities over equal-width bins."""
-    y_true, y_score = np.asarray(y_true, dtype=float), np.asarray(y_score, dtype=float)
-    if len(y_true) == 0:
-        return 0.0
-    edges = np.linspace(0, 1, bins + 1)
-    which = np.clip(np.digitize(y_score, edges[1:-1]), 0, bins - 1)
-    error = 0.0
-    for b in range(bins):
-        mask = which == b
-        if mask.any():
-            error += mask.mean() * abs(y_score[mask].mean() - y_true[mask].mean())
-    return float(error)
+    mean_score, frequency, counts = reliability_curve(y_true, y_score, bins)
+    total = sum(counts)
+    return float(sum(c / total * abs(m - f) for m, f, c in zip(mean_score, frequency, counts))) if total else 0.0
 
 
 def reliability_curve(y_true: np.ndarray, y_score: np.ndarray, bins: int = 10):
-    """Mean predicted probability and observed frequency per non-empty bin (all frames pooled)."""
+    """Mean predicted probability, observed frequency and count per non-empty bin (all frames pooled)."""
     y_true, y_score = np.asarray(y_true, dtype=float).ravel(), np.asarray(y_score, dtype=float).ravel()
     edges = np.linspace(0, 1, bins + 1)
     which = np.clip(np.digitize(y_score, edges[1:-1]), 0, bins - 1)
@@ -127,11 +117,15 @@ def brier_scores(y_true: np.ndarray, y_score: np.ndarray) -> np.ndarray:
     return np.mean((np.asarray(y_score, dtype=float) - np.asarray(y_true, dtype=float)) ** 2, axis=0)
 
 
-def _doc_index(doc_ids: Sequence[str]) -> list[np.ndarray]:
+def _rows_by_document(doc_ids: Sequence[str]) -> dict[str, list[int]]:
     index: dict[str, list[int]] = defaultdict(list)
     for i, doc in enumerate(doc_ids):
         index[doc].append(i)
-    return [np.asarray(rows) for rows in index.values()]
+    return index
+
+
+def _doc_index(doc_ids: Sequence[str]) -> list[np.ndarray]:
+    return [np.asarray(rows) for rows in _rows_by_document(doc_ids).values()]
 
 
 def bootstrap(metric: Callable[[np.ndarray], float], doc_ids: Sequence[str], *, resamples: int = 1000,
