@@ -1,4 +1,4 @@
-"""Inter-annotator agreement and frozen document-level splits of the gold set."""
+"""Inter-annotator agreement on the doubly labelled sentences of the gold set."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ from typing import Any
 
 import numpy as np
 
-from .annotations import SPLITS, GoldSet
+from .annotations import GoldSet
+from .errors import InputError
 
-__all__ = ["agreement", "make_splits"]
+__all__ = ["agreement"]
 
 
 def agreement(gold: GoldSet) -> dict[str, Any]:
@@ -26,7 +27,7 @@ def agreement(gold: GoldSet) -> dict[str, Any]:
 
     pairs = [s for s in gold.sentences if len(s.labels) >= 2]
     if not pairs:
-        raise ValueError("no sentence has two labellings: nothing to measure agreement on")
+        raise InputError("no sentence has two labellings: nothing to measure agreement on")
     codebook = gold.codebook
     first = codebook.to_indicator([s.labels[0]["frames"] for s in pairs])
     second = codebook.to_indicator([s.labels[1]["frames"] for s in pairs])
@@ -60,41 +61,3 @@ def agreement(gold: GoldSet) -> dict[str, Any]:
         "per_family": per_family,
         "per_frame": per_frame,
     }
-
-
-def make_splits(gold: GoldSet, *, sizes=(0.70, 0.15, 0.15), random_state: int = 0) -> dict[str, str]:
-    """Assign every document to train/dev/test, stratified over frames.
-
-    Documents (a seed article, or a corpus case with its claim and disproof) are the units:
-    their sentences never straddle splits.  Each document is described by which frames it
-    contains, and ``iterstrat``'s multilabel stratified shuffle split keeps each frame's
-    documents in proportion, so every frame has positives in every split where its count
-    allows.
-    """
-    from iterstrat.ml_stratifiers import MultilabelStratifiedShuffleSplit
-
-    if abs(sum(sizes) - 1) > 1e-9 or len(sizes) != 3:
-        raise ValueError(f"sizes must be three shares summing to 1, got {sizes}")
-    codebook = gold.codebook
-    frames_by_doc: dict[str, set] = defaultdict(set)
-    kind_by_doc: dict[str, set] = defaultdict(set)
-    for s in gold.sentences:
-        frames_by_doc[s.doc_id].update(s.frames)
-        kind_by_doc[s.doc_id].add(s.kind)
-    docs = sorted(frames_by_doc)
-    # Frame columns plus a "frame-free document" and a "seed article" column, so those are spread too.
-    y = np.hstack([
-        codebook.to_indicator([frames_by_doc[d] for d in docs]),
-        np.array([[not frames_by_doc[d], "claim" not in kind_by_doc[d]] for d in docs], dtype=int),
-    ])
-    first = MultilabelStratifiedShuffleSplit(n_splits=1, test_size=sizes[1] + sizes[2],
-                                             random_state=random_state)
-    train_idx, rest_idx = next(first.split(np.zeros(len(docs)), y))
-    second = MultilabelStratifiedShuffleSplit(n_splits=1, test_size=sizes[2] / (sizes[1] + sizes[2]),
-                                              random_state=random_state)
-    dev_rel, test_rel = next(second.split(np.zeros(len(rest_idx)), y[rest_idx]))
-    assignment = {}
-    for name, indices in zip(SPLITS, (train_idx, rest_idx[dev_rel], rest_idx[test_rel])):
-        for i in indices:
-            assignment[docs[i]] = name
-    return dict(sorted(assignment.items()))

@@ -26,20 +26,18 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from .codebook import Codebook, UnknownFrameError, load_codebook
+from .corpus import DEFAULT_COLLECTION, Corpus, CorpusMissingError, find_corpus, sentence_hash
+from .errors import InputError, RefusedError
+from .splits import SPLITS, SPLITS_FILE, read_splits
 
 __all__ = [
     "LabelledSentence",
     "AnnotationError",
-    "CorpusMissingError",
     "GoldSet",
     "load_annotations",
     "validate_annotations",
-    "sentence_hash",
 ]
 
-CORPUS_ENV = "FRAMING_CORPUS"
-CORPUS_FILENAME = "euvsdisinfo_cases_2015_2017.jsonl"
-SPLITS = ("train", "dev", "test")
 _REQUIRED = {
     "sentence_id": str,
     "doc_id": str,
@@ -53,17 +51,12 @@ _STANDOFF = {"field": str, "start": int, "end": int, "sha256": str}
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 
-def sentence_hash(text: str) -> str:
-    """SHA-256 of a sentence's UTF-8 text: the stand-off check value."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def normalise_text(text: str) -> str:
     """Text key for duplicate detection: case, spacing, quotes and punctuation folded."""
     return re.sub(r"[\W_]+", " ", text.lower()).strip()
 
 
-class AnnotationError(ValueError):
+class AnnotationError(RefusedError, ValueError):
     """Annotation files that do not validate; ``problems`` lists every one as ``file:line: …``."""
 
     def __init__(self, problems: Sequence[str]):
@@ -71,10 +64,6 @@ class AnnotationError(ValueError):
         shown = "\n".join(self.problems[:50])
         more = f"\n… and {len(self.problems) - 50} more" if len(self.problems) > 50 else ""
         super().__init__(f"{len(self.problems)} annotation problem(s):\n{shown}{more}")
-
-
-class CorpusMissingError(FileNotFoundError):
-    """Stand-off labels need the corpus file, and it was not found."""
 
 
 @dataclass
@@ -93,6 +82,7 @@ class LabelledSentence:
     start: int | None = None
     end: int | None = None
     sha256: str | None = None
+    collection: str | None = None
     labels: list[dict[str, Any]] = dataclass_field(default_factory=list)
     location: str = ""
 
@@ -171,7 +161,7 @@ def _iter_files(paths: Iterable[str | os.PathLike]) -> list[Path]:
         elif path.exists():
             files.append(path)
         else:
-            raise FileNotFoundError(f"annotation path not found: {path}")
+            raise InputError(f"annotation path not found: {path}")
     return files
 
 
@@ -211,38 +201,6 @@ def validate_annotations(paths: Iterable[str | os.PathLike], codebook: Codebook 
     return records, problems
 
 
-def find_corpus(corpus: str | os.PathLike | None = None) -> Path:
-    """Locate the EUvsDisinfo corpus file: argument, ``$FRAMING_CORPUS``, then ``../shared/corpus/``."""
-    candidates = []
-    if corpus is not None:
-        candidates.append(Path(corpus))
-    elif os.environ.get(CORPUS_ENV):
-        candidates.append(Path(os.environ[CORPUS_ENV]))
-    else:
-        for base in (Path.cwd(), Path(__file__).resolve().parent.parent):
-            candidates.append(base.parent / "shared" / "corpus" / CORPUS_FILENAME)
-            candidates.append(base / "shared" / "corpus" / CORPUS_FILENAME)
-    for candidate in candidates:
-        if candidate.is_dir():
-            candidate = candidate / CORPUS_FILENAME
-        if candidate.is_file():
-            return candidate
-    raise CorpusMissingError(
-        f"the corpus file {CORPUS_FILENAME} is needed to join stand-off labels and was not found "
-        f"(looked at: {', '.join(map(str, candidates))}). Pass its path (--corpus) or set ${CORPUS_ENV}."
-    )
-
-
-def _read_corpus(path: Path) -> dict[str, dict]:
-    cases = {}
-    with open(path, encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                case = json.loads(line)
-                cases[case["case_id"]] = case
-    return cases
-
-
 class GoldSet:
     """Validated labelled sentences, joined with their text, with the frozen splits.
 
@@ -272,7 +230,7 @@ class GoldSet:
         which copy of a text survives.
         """
         if split is not None and split not in SPLITS:
-            raise ValueError(f"unknown split {split!r}; use one of {', '.join(SPLITS)}")
+            raise InputError(f"unknown split {split!r}; use one of {', '.join(SPLITS)}")
         kinds = set(kinds) if kinds is not None else None
         order = SPLITS[: SPLITS.index(split) + 1] if split is not None else (*SPLITS, None)
         kept: set[int] = set()
@@ -373,8 +331,29 @@ def _to_sentence(where: str, record: dict) -> LabelledSentence:
         source=record["source"], kind=record["kind"], frames=list(record["frames"]),
         annotator=record["annotator"], text=record.get("text"), field=record.get("field"),
         start=record.get("start"), end=record.get("end"), sha256=record.get("sha256"),
+        collection=record.get("collection"),
         labels=list(record.get("labels", [])), location=where,
     )
+
+
+def _join_standoff(standoff: list[LabelledSentence], corpus: Corpus) -> list[str]:
+    """Fill in the text of stand-off sentences; every mismatch is a problem, none is fatal alone."""
+    corpus.require({s.collection or DEFAULT_COLLECTION for s in standoff})
+    problems = []
+    for s in standoff:
+        collection = s.collection or DEFAULT_COLLECTION
+        document = corpus.documents(collection).get(s.doc_id)
+        if document is None or not isinstance(document.get(s.field), str):
+            problems.append(f"{s.location}: {collection}.jsonl has no document {s.doc_id!r} with field "
+                            f"{s.field!r}")
+            continue
+        text = document[s.field][s.start:s.end]
+        if sentence_hash(text) != s.sha256:
+            problems.append(f"{s.location}: text at {collection}/{s.doc_id}/{s.field}[{s.start}:{s.end}] "
+                            "does not match its sha256: the corpus file differs from the one labelled")
+            continue
+        s.text = text
+    return problems
 
 
 def load_annotations(
@@ -413,24 +392,13 @@ def load_annotations(
     sentences = [_to_sentence(where, record) for where, record in records]
     standoff = [s for s in sentences if s.is_standoff and s.text is None]
     if standoff:
-        cases = _read_corpus(find_corpus(corpus))
-        for s in standoff:
-            case = cases.get(s.doc_id)
-            if case is None or not isinstance(case.get(s.field), str):
-                problems.append(f"{s.location}: corpus has no case {s.doc_id!r} with field {s.field!r}")
-                continue
-            text = case[s.field][s.start:s.end]
-            if sentence_hash(text) != s.sha256:
-                problems.append(f"{s.location}: text at {s.doc_id}/{s.field}[{s.start}:{s.end}] does not "
-                                "match its sha256: the corpus file differs from the one labelled")
-                continue
-            s.text = text
+        problems = _join_standoff(standoff, Corpus(find_corpus(corpus)))
         if problems:
             raise AnnotationError(problems)
     if splits is None:
-        candidate = next((p / "splits.json" for p in paths if p.is_dir() and (p / "splits.json").exists()),
+        candidate = next((p / SPLITS_FILE for p in paths if p.is_dir() and (p / SPLITS_FILE).exists()),
                          None)
         splits = candidate
     if isinstance(splits, (str, os.PathLike)):
-        splits = json.loads(Path(splits).read_text())["documents"]
+        splits = read_splits(splits)
     return GoldSet(sentences, splits or {}, codebook)

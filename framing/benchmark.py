@@ -23,21 +23,26 @@ from .codebook import load_codebook
 from .evaluation import (KeywordBaseline, MajorityBaseline, REBUTTAL_KINDS, article_rollup, bootstrap,
                          brier_scores, expected_calibration_error, false_alarm_rate, paired_bootstrap,
                          reliability_curve, samples_f1, sentence_metrics)
+from .labels import apply_thresholds
+from .records import rollup_scores
 from .registry import resolve
 from .scoring import Tagger, load
+from .errors import InputError
 
 __all__ = ["run_benchmark", "load_suites", "TrainingOverlapError"]
 
-DEFAULT_SUITES = Path(__file__).resolve().parent.parent / "benchmarks" / "suites.json"
 
 
-class TrainingOverlapError(ValueError):
+class TrainingOverlapError(InputError):
     """The suite shares documents with the data a model was trained or tuned on."""
 
 
 def load_suites(path: str | os.PathLike | None = None) -> dict[str, dict[str, Any]]:
-    path = Path(path) if path else DEFAULT_SUITES
-    return json.loads(path.read_text())["suites"]
+    if path is None:
+        from importlib import resources
+
+        return json.loads(resources.files("framing").joinpath("suites.json").read_text())["suites"]
+    return json.loads(Path(path).read_text())["suites"]
 
 
 # -- fast metrics on row subsets (used inside the bootstrap) ------------------------------------
@@ -91,7 +96,7 @@ def _speed(model, texts: list[str], articles: list, repeat: int) -> dict[str, An
               "predict_peak_mib": peak / 2**20}
     if isinstance(model, Tagger) and articles:
         started = time.perf_counter()
-        model._score_batch(articles, level="article")
+        model.score_batch(articles, level="article")
         result["articles_per_second"] = len(articles) / (time.perf_counter() - started)
     return result
 
@@ -111,12 +116,12 @@ def run_benchmark(models: Sequence[str], *, suites: Sequence[str] | None = None,
     chosen = list(suites or definitions)
     for name in chosen:
         if name not in definitions:
-            raise ValueError(f"unknown suite {name!r}; suites are {', '.join(definitions)}")
+            raise InputError(f"unknown suite {name!r}; suites are {', '.join(definitions)}")
     gold = load_annotations(annotations, corpus=corpus)
     codebook = load_codebook()
     splits = {definitions[name].get("split", "test") for name in chosen}
     if len(splits) > 1:
-        raise ValueError(f"suites {', '.join(chosen)} read different splits ({', '.join(sorted(splits))}); "
+        raise InputError(f"suites {', '.join(chosen)} read different splits ({', '.join(sorted(splits))}); "
                          "run them separately")
     split = splits.pop()
     rebuttal_kinds = definitions.get("rebuttals", {}).get("kinds", REBUTTAL_KINDS)
@@ -155,7 +160,7 @@ def run_benchmark(models: Sequence[str], *, suites: Sequence[str] | None = None,
         seed_articles = list(read_articles(articles_path)) if Path(articles_path).exists() else []
     for name, model, extra in entries:
         proba = model.predict_proba(texts)
-        pred = (proba >= model.thresholds).astype(int)
+        pred = apply_thresholds(proba, model.thresholds)
         predictions[name] = (proba, pred)
         result: dict[str, Any] = {}
         if "sentences" in chosen:
@@ -178,7 +183,8 @@ def run_benchmark(models: Sequence[str], *, suites: Sequence[str] | None = None,
             result["rebuttals"] = fa
         if "articles" in chosen:
             article_ids, gold_articles = article_rollup(docs, y)
-            _, pred_articles = article_rollup(docs, pred)
+            _, article_proba = article_rollup(docs, proba, rollup=lambda rows: rollup_scores(rows, len(model.frames)))
+            pred_articles = apply_thresholds(article_proba, model.thresholds)
             fam_gold = codebook.family_indicator(gold_articles)
             fam_pred = codebook.family_indicator(pred_articles)
             result["articles"] = {

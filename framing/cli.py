@@ -9,11 +9,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from pathlib import Path
 
 from . import __version__
-from .scoring import DEFAULT_CHUNK_SIZE
 
 EXAMPLES = {
     "tag": "framing tag ../shared/seeds/002_9a8ee03d3a2b590f.txt",
@@ -50,8 +48,8 @@ def _parser() -> argparse.ArgumentParser:
     score.add_argument("--text-field", default=None)
     score.add_argument("--id-field", default=None)
     score.add_argument("--jobs", type=int, default=1, help="processes (-1: all cores)")
-    score.add_argument("--chunk-size", type=int, default=DEFAULT_CHUNK_SIZE,
-                       help="most articles per batch and per unit of parallel work")
+    score.add_argument("--chunk-size", type=int, default=None,
+                       help="most articles per batch and per unit of parallel work (default 256)")
     score.add_argument("--resume", action="store_true", help="continue an interrupted run into -o")
     score.add_argument("--errors", default=None, help="JSONL file for unreadable inputs (default: stderr)")
     score.add_argument("--no-progress", action="store_true")
@@ -97,20 +95,13 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    from .annotations import AnnotationError, CorpusMissingError
-    from .codebook import UnknownFrameError
-    from .readers import ReadError
-    from .registry import ModelNotFound, ModelRefused
+    from .errors import FramingError
 
     try:
         return _COMMANDS[args.command](args)
-    except (ModelRefused, AnnotationError) as error:
+    except FramingError as error:
         print(f"framing: error: {error}", file=sys.stderr)
-        return 1
-    except (ModelNotFound, CorpusMissingError, ReadError, UnknownFrameError, ValueError,
-            FileNotFoundError) as error:
-        print(f"framing: error: {error}", file=sys.stderr)
-        return 2
+        return error.exit_code
     except BrokenPipeError:
         return 0
 
@@ -137,59 +128,14 @@ def _tag(args) -> int:
 
 
 def _score(args) -> int:
-    from .readers import read_articles
-    from .scoring import freeze_long_lived_objects, load_cached, score_chunks
-    from .writers import open_writer
+    from .batch import DEFAULT_CHUNK_SIZE, score_to_file
 
-    errors_handle = open(args.errors, "a", encoding="utf-8") if args.errors else None
-    error_count = 0
-
-    def on_error(error):
-        nonlocal error_count
-        error_count += 1
-        line = json.dumps(error.to_record(), ensure_ascii=False)
-        if errors_handle:
-            errors_handle.write(line + "\n")
-            errors_handle.flush()
-        else:
-            print(f"framing: skipped {error}", file=sys.stderr)
-
-    if args.resume and not args.output:
-        raise ValueError("--resume needs -o OUT: there is nothing to resume on stdout")
-    load_cached(args.model)  # a bad model reference fails before the output is touched
-    freeze_long_lived_objects()
-    writer = open_writer(args.output, args.format, resume=args.resume)
-    sources = ["-" if i == "-" else i for i in args.inputs]
-    articles_in = read_articles(sources, text_field=args.text_field, id_field=args.id_field,
-                                on_error=on_error)
-    chunks = score_chunks(articles_in, model=args.model, level=args.level, jobs=args.jobs,
-                          chunk_size=args.chunk_size, skip=writer.done, encoder=writer.encoder)
-    progress = None
-    if not args.no_progress and sys.stderr.isatty():
-        from tqdm import tqdm
-
-        progress = tqdm(unit=" articles", file=sys.stderr)
-    articles = sentences = 0
-    started = time.perf_counter()
-    try:
-        for chunk in chunks:
-            writer.write_chunk(chunk)
-            articles += len(chunk.ids)
-            sentences += chunk.sentences
-            if progress is not None:
-                progress.update(len(chunk.ids))
-                rate = sentences / max(time.perf_counter() - started, 1e-9)
-                progress.set_postfix(sentences=f"{sentences:,}", sentences_per_s=f"{rate:,.0f}",
-                                     refresh=False)
-    finally:
-        writer.close()
-        if progress is not None:
-            progress.close()
-        if errors_handle:
-            errors_handle.close()
-    print(f"framing: scored {articles} article(s), {sentences} sentence(s) in "
-          f"{time.perf_counter() - started:.1f} s, skipped {error_count} unreadable input(s)"
-          f"{', resumed after ' + str(len(writer.done)) if args.resume else ''}", file=sys.stderr)
+    summary = score_to_file(
+        args.inputs, args.output, fmt=args.format, model=args.model, level=args.level,
+        text_field=args.text_field, id_field=args.id_field, jobs=args.jobs,
+        chunk_size=DEFAULT_CHUNK_SIZE if args.chunk_size is None else args.chunk_size,
+        resume=args.resume, errors=args.errors, progress=not args.no_progress and sys.stderr.isatty())
+    print(f"framing: {summary}", file=sys.stderr)
     return 0
 
 
@@ -251,13 +197,15 @@ def _annotations(args) -> int:
         result = agreement(gold)
         print(json.dumps(result, indent=1) if args.json else _agreement_table(result))
     elif args.action == "split":
-        from .agreement import make_splits
+        from .splits import SPLITS_FILE, documents_of, make_splits, write_splits
 
-        splits = make_splits(gold, random_state=args.seed)
-        target = Path(args.paths[0]) / "splits.json"
-        target.write_text(json.dumps({"seed": args.seed, "unit": "document", "documents": splits},
-                                     indent=0) + "\n")
-        print(f"wrote {target}: {len(splits)} documents")
+        frames, kinds = documents_of(gold.sentences)
+        extra = {d: (int(bool(kinds[d] & {"opinion", "news"})),) for d in frames}
+        splits = make_splits(frames, gold.codebook.to_indicator, keep=gold.splits, extra_columns=extra,
+                             random_state=args.seed)
+        target = Path(args.paths[0]) / SPLITS_FILE
+        write_splits(target, splits, seed=args.seed)
+        print(f"wrote {target}: {len(splits)} documents, {len(splits) - len(gold.splits)} newly assigned")
     elif args.action == "export":
         gold.to_dataset().save_to_disk(args.output)
         print(f"wrote {args.output}")

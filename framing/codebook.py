@@ -14,10 +14,12 @@ from functools import lru_cache
 from importlib import resources
 from typing import Iterable, Sequence
 
+from .errors import InputError
+
 __all__ = ["Frame", "Codebook", "UnknownFrameError", "load_codebook"]
 
 
-class UnknownFrameError(ValueError):
+class UnknownFrameError(InputError):
     """Raised for a frame id that the codebook does not define."""
 
 
@@ -56,9 +58,9 @@ class Codebook:
         self.sha256: str = hashlib.sha256(raw).hexdigest() if raw else ""
         for frame in self.frames:
             if frame.family not in self.families:
-                raise ValueError(f"frame {frame.id!r} names unknown family {frame.family!r}")
+                raise InputError(f"frame {frame.id!r} names unknown family {frame.family!r}")
         if len(self._by_id) != len(self.frames):
-            raise ValueError("codebook defines a frame id twice")
+            raise InputError("codebook defines a frame id twice")
 
     def __len__(self) -> int:
         return len(self.frames)

@@ -9,6 +9,7 @@ import numpy as np
 from sklearn.metrics import average_precision_score, f1_score, precision_recall_fscore_support
 
 from .codebook import Codebook, load_codebook
+from .labels import apply_thresholds
 
 __all__ = [
     "sentence_metrics",
@@ -82,12 +83,16 @@ def false_alarm_rate(y_true: np.ndarray, y_pred: np.ndarray, codebook: Codebook 
     }
 
 
-def article_rollup(doc_ids: Sequence[str], matrix: np.ndarray) -> tuple[list[str], np.ndarray]:
-    """Article-level rows: per document the maximum over its sentences (union for 0/1)."""
+def article_rollup(doc_ids: Sequence[str], matrix: np.ndarray,
+                   rollup: Callable[[np.ndarray], np.ndarray] | None = None) -> tuple[list[str], np.ndarray]:
+    """Article-level rows: ``rollup`` of each document's sentence rows (default: the
+    maximum, which is the union for 0/1 gold).  The benchmark passes the scorer's own
+    roll-up (:func:`framing.records.rollup_scores`) for predicted scores."""
     index = _rows_by_document(doc_ids)
     docs = list(index)
     matrix = np.asarray(matrix)
-    return docs, np.stack([matrix[index[d]].max(axis=0) for d in docs]) if docs else matrix[:0]
+    rollup = rollup or (lambda rows: rows.max(axis=0))
+    return docs, np.stack([rollup(matrix[index[d]]) for d in docs]) if docs else matrix[:0]
 
 
 def expected_calibration_error(y_true: np.ndarray, y_score: np.ndarray, bins: int = 10) -> float:
@@ -173,7 +178,7 @@ class MajorityBaseline:
         return np.tile(self.prior, (len(texts), 1))
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:
-        return (self.predict_proba(texts) >= self.thresholds).astype(int)
+        return apply_thresholds(self.predict_proba(texts), self.thresholds)
 
 
 class KeywordBaseline:
@@ -213,4 +218,4 @@ class KeywordBaseline:
         return out
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:
-        return (self.predict_proba(texts) >= self.thresholds).astype(int)
+        return apply_thresholds(self.predict_proba(texts), self.thresholds)

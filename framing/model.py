@@ -14,6 +14,7 @@ from sklearn.pipeline import FeatureUnion
 from sklearn.utils.validation import check_is_fitted
 
 from .codebook import load_codebook
+from .labels import apply_thresholds
 
 __all__ = ["FrameClassifier"]
 
@@ -306,7 +307,7 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
 
     def predict(self, X) -> np.ndarray:
         """0/1 matrix: probability at or above each frame's threshold."""
-        return (self.predict_proba(X) >= self.thresholds_).astype(np.int64)
+        return apply_thresholds(self.predict_proba(X), self.thresholds_)
 
     def explain(self, sentence: str, frame: str, top: int = 8) -> dict[str, list[tuple[str, float]]]:
         """N-grams of one sentence that pushed one frame's score up and down, with weights.

@@ -18,7 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-__all__ = ["Article", "ReadError", "read_articles", "clean_boilerplate", "split_feed_dump"]
+from .cleaning import clean_boilerplate, looks_like_feed, split_feed_dump
+from .errors import FramingError, InputError
+
+__all__ = ["Article", "ReadError", "read_articles"]
 
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson", ".json"}
@@ -48,7 +51,7 @@ class Article:
         return record
 
 
-class ReadError(Exception):
+class ReadError(FramingError):
     """An input that cannot be turned into an article; names the source and the reason."""
 
     def __init__(self, source: str, reason: str, line: int | None = None):
@@ -60,98 +63,6 @@ class ReadError(Exception):
 
     def to_record(self) -> dict[str, Any]:
         return {"source": self.source, "line": self.line, "reason": self.reason}
-
-
-# --- boilerplate ---------------------------------------------------------------------------
-
-# A line that starts the page footer: it and everything after it is dropped.
-_FOOTER_START = re.compile(
-    r"^\s*(?:Leave a (?:Reply|comment)|Categories:|Tags:|Share this:|Like this:|Related(?: posts| articles)?:?$"
-    r"|Read (?:on the topic|also|more)\s*:?$|If you find an error|Dear Readers,|Disclaimer:"
-    r"|Comments?\s*\(\d+\)|\d+ comments?$|Post navigation|You may also like)",
-    re.IGNORECASE,
-)
-# A line that is site furniture wherever it stands.
-_FURNITURE = re.compile(
-    r"^\s*(?:Subscribe\b.*|Views?:\s*[\d,\s]*|Share(?: on \w+)?|Tweet|Print|Email"
-    r"|Photo:.*|Image:.*|Source:\s*\S+$|Advertisement|ADVERTISEMENT|Continue reading.*"
-    r"|Accept(?: all)? cookies?|Cookie (?:policy|settings)"
-    r"|%d bloggers like this:?|Fill in your details below.*|You are commenting using.*"
-    r"|Log\s*Out\s*/\s*Change\s*\)|Connecting to %s|Notify me of .*|Thank you!|Now the editors are aware\.?"
-    r"|(?:Mon|Tue|Tues|Wed|Thu|Thurs|Fri|Sat|Sun)(?:\s+(?:Mon|Tue|Tues|Wed|Thu|Thurs|Fri|Sat|Sun|Total))+"
-    r"|(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+\d{4}"
-    r"|[\"“”]?\s*(?:January|February|March|April|May|June|July|August|September|October|November|December)\s*"
-    r"|[\d\s•·|,.:;\-–—/()\"“”]*)\s*$",
-    re.IGNORECASE,
-)
-# Furniture recognised anywhere in a line (a search, not a ".*…" match: long lines stay linear).
-_FURNITURE_ANYWHERE = re.compile(r"\b(?:uses|use) cookies\b|\bAkismet\b", re.IGNORECASE)
-
-
-def clean_boilerplate(text: str) -> str:
-    """Drop site boilerplate: comment forms, share buttons, calendars, subscription prompts.
-
-    Footer markers ("Leave a Reply", "Tags:", "If you find an error …", "Dear Readers, …")
-    cut the rest of the page; furniture lines (share buttons, "Subscribe …",
-    calendars, cookie notices) are dropped wherever they stand.  Paragraph breaks
-    are kept, so segmentation sees the same passages.
-    """
-    kept: list[str] = []
-    lowered = text.lower()
-    anywhere = _FURNITURE_ANYWHERE if "cookies" in lowered or "akismet" in lowered else None
-    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        stripped = line.strip().strip("\u00a0•").strip()
-        if stripped and _FOOTER_START.match(stripped):
-            break
-        if stripped and (_FURNITURE.fullmatch(stripped) or (anywhere and anywhere.search(stripped))):
-            continue
-        kept.append(line.rstrip())
-    cleaned = "\n".join(kept)
-    cleaned = re.sub(r"\n[ \t\u00a0]*(?:\n[ \t\u00a0]*)+", "\n\n", cleaned)
-    return cleaned.strip()
-
-
-# --- feed dumps ----------------------------------------------------------------------------
-
-_RFC822 = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{1,2} \w{3} \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}"
-_FEED_ITEM = re.compile(
-    r"^\s*(?P<title>\S.*?) (?P<url>https?://\S+) (?P<date>" + _RFC822 + r") (?P<guid>https?://\S+)\s(?P<body>.*)$",
-    re.DOTALL,
-)
-_FEED_CHANNEL = re.compile(
-    r"^\s*.*?" + _RFC822 + r" [a-z]{2}(?:-[A-Za-z]{2})? \w+ \d+ https?://\S+\s+", re.DOTALL
-)
-
-
-def _looks_like_feed(text: str) -> bool:
-    return text.count("]]>") >= 1 and re.search(_RFC822, text) is not None
-
-
-def split_feed_dump(text: str, source: str = "feed") -> list[Article]:
-    """Split a flattened RSS/CMS export (items separated by ``]]>``) into articles.
-
-    Each item reads ``Title URL Date GUID body``; the channel header before the
-    first item is dropped.  Ids are ``{source}-{n:02d}`` in feed order.
-    """
-    articles = []
-    for chunk in text.split("]]>"):
-        chunk = _FEED_CHANNEL.sub("", chunk, count=1) if not articles else chunk
-        match = _FEED_ITEM.match(chunk)
-        if match is None:
-            continue
-        title = match["title"].strip()
-        body = clean_boilerplate(match["body"])
-        articles.append(
-            Article(
-                id=f"{source}-{len(articles) + 1:02d}",
-                text=f"{title}\n\n{body}",
-                title=title,
-                url=match["url"],
-                date=match["date"],
-                source=source,
-            )
-        )
-    return articles
 
 
 # --- plain text ----------------------------------------------------------------------------
@@ -174,10 +85,12 @@ def _decode(data: bytes, source: str) -> str:
 
 def articles_from_text(text: str, source: str, article_id: str, clean: bool = True) -> list[Article]:
     """One article from a text, or several when the text is a feed dump."""
-    if _looks_like_feed(text):
-        items = split_feed_dump(text, source=article_id)
+    if looks_like_feed(text):
+        items = split_feed_dump(text)
         if items:
-            return items
+            return [Article(id=f"{article_id}-{n:02d}", text=f"{item.title}\n\n{item.body}", title=item.title,
+                            url=item.url, date=item.date, source=article_id)
+                    for n, item in enumerate(items, start=1)]
     body = clean_boilerplate(text) if clean else text.strip()
     if not body:
         raise ReadError(source, "no text left after dropping boilerplate")
@@ -421,7 +334,7 @@ def read_articles(
             _report(on_error, error)
         return
     if isinstance(source, (bytes, io.IOBase)):
-        raise TypeError("pass a path, '-' for stdin, an Article, or a datasets.Dataset")
+        raise InputError("pass a path, '-' for stdin, an Article, or a datasets.Dataset")
     for item in source:
         yield from read_articles(item, text_field=text_field, id_field=id_field, clean=clean,
                                  on_error=on_error)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .codebook import load_codebook
+from .errors import FramingError, InputError, RefusedError
 
 __all__ = ["ModelRefused", "ModelNotFound", "list_models", "resolve", "save_model", "load_artifact",
            "TRUSTED_TYPES", "ARTIFACT_FORMAT"]
@@ -63,19 +64,21 @@ TRUSTED_TYPES = [
 ]
 
 
-class ModelRefused(RuntimeError):
+class ModelRefused(RefusedError, RuntimeError):
     """A model artifact failed an integrity, type or codebook check and was not loaded."""
 
 
-class ModelNotFound(LookupError):
+class ModelNotFound(FramingError, LookupError):
     """No model matches the reference."""
 
 
 def models_root() -> Path:
-    """Where the registry lives: ``$FRAMING_MODELS``, else the project's ``models/`` folder."""
+    """Where the registry lives: ``$FRAMING_MODELS``, else the shipped ``framing.models`` package."""
     if os.environ.get(MODELS_ENV):
         return Path(os.environ[MODELS_ENV])
-    return Path(__file__).resolve().parent.parent / "models"
+    from importlib import resources
+
+    return Path(str(resources.files("framing.models")))
 
 
 def _sha256(data: bytes) -> str:
@@ -150,9 +153,9 @@ def save_model(estimator, name: str, version: str, *, metadata: dict[str, Any] |
     import skops.io as sio
 
     if not _VERSION.match(version):
-        raise ValueError(f"version {version!r} must look like 1.0.0")
+        raise InputError(f"version {version!r} must look like 1.0.0")
     if not re.match(r"^[a-z0-9][a-z0-9_-]*$", name):
-        raise ValueError(f"name {name!r}: use lower-case letters, digits, - and _")
+        raise InputError(f"name {name!r}: use lower-case letters, digits, - and _")
     root = Path(root) if root else models_root()
     folder = root / name / version
     folder.mkdir(parents=True, exist_ok=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-__all__ = ["Sentence", "split_sentences", "split_paragraphs"]
+__all__ = ["Sentence", "Segments", "segment", "split_sentences", "split_paragraphs"]
 
 
 class Sentence(NamedTuple):
@@ -145,6 +145,36 @@ def _is_boundary(text: str, block_start: int, block_end: int, match: re.Match) -
     return opens_sentence
 
 
+class Segments(NamedTuple):
+    """An article cut once: its sentences and its paragraph (passage) spans."""
+
+    sentences: list[Sentence]
+    paragraphs: list[tuple[int, int]]
+
+    def paragraph_rows(self) -> list[tuple[int, int, list[int]]]:
+        """``(start, end, sentence indices)`` for every paragraph, in order."""
+        rows: list[list[int]] = [[] for _ in self.paragraphs]
+        for i, s in enumerate(self.sentences):
+            rows[s.paragraph].append(i)
+        return [(start, end, r) for (start, end), r in zip(self.paragraphs, rows)]
+
+
+def segment(text: str) -> Segments:
+    """Sentences and paragraph spans of a text, from one pass over its paragraphs.
+
+    Examples
+    --------
+    >>> cut = segment("One. Two.\n\nThree.")
+    >>> [s.text for s in cut.sentences], cut.paragraphs
+    (['One.', 'Two.', 'Three.'], [(0, 9), (11, 17)])
+    """
+    paragraphs = split_paragraphs(text)
+    sentences: list[Sentence] = []
+    for paragraph_index, (p_start, p_end) in enumerate(paragraphs):
+        _split_paragraph(text, p_start, p_end, paragraph_index, sentences)
+    return Segments(sentences, paragraphs)
+
+
 def split_sentences(text: str) -> list[Sentence]:
     """Split an article into sentences with character offsets.
 
@@ -168,23 +198,25 @@ def split_sentences(text: str) -> list[Sentence]:
     >>> [s.text for s in split_sentences("Mr. Smith went to the U.S. Army base. It rained.")]
     ['Mr. Smith went to the U.S. Army base.', 'It rained.']
     """
-    sentences: list[Sentence] = []
-    for paragraph_index, (p_start, p_end) in enumerate(split_paragraphs(text)):
-        for b_start, b_end in _lines(text, p_start, p_end):
-            position = search_from = b_start
-            # Candidates are tried only where a terminal mark stands: the same matches as
-            # finditer over the block, without running the full pattern at every character.
-            while (mark := _TERMINAL.search(text, search_from, b_end)) is not None:
-                match = _CANDIDATE.match(text, mark.start(), b_end)
-                if match is None:
-                    search_from = mark.start() + 1
-                    continue
-                search_from = match.end()
-                if _is_boundary(text, b_start, b_end, match):
-                    _append(sentences, text, position, match.end(), paragraph_index)
-                    position = match.end()
-            _append(sentences, text, position, b_end, paragraph_index)
-    return sentences
+    return segment(text).sentences
+
+
+def _split_paragraph(text: str, p_start: int, p_end: int, paragraph_index: int,
+                     sentences: list[Sentence]) -> None:
+    for b_start, b_end in _lines(text, p_start, p_end):
+        position = search_from = b_start
+        # Candidates are tried only where a terminal mark stands: the same matches as
+        # finditer over the block, without running the full pattern at every character.
+        while (mark := _TERMINAL.search(text, search_from, b_end)) is not None:
+            match = _CANDIDATE.match(text, mark.start(), b_end)
+            if match is None:
+                search_from = mark.start() + 1
+                continue
+            search_from = match.end()
+            if _is_boundary(text, b_start, b_end, match):
+                _append(sentences, text, position, match.end(), paragraph_index)
+                position = match.end()
+        _append(sentences, text, position, b_end, paragraph_index)
 
 
 def _append(sentences: list[Sentence], text: str, start: int, end: int, paragraph: int) -> None:

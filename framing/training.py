@@ -12,8 +12,10 @@ import numpy as np
 
 from .annotations import GoldSet, load_annotations
 from .evaluation import REBUTTAL_KINDS, false_alarm_rate, sentence_metrics
+from .labels import apply_thresholds
 from .model import FrameClassifier
 from .registry import save_model
+from .errors import InputError
 
 __all__ = ["train_model", "evaluate_split", "model_card"]
 
@@ -29,7 +31,7 @@ def evaluate_split(estimator, gold: GoldSet, split: str) -> dict[str, Any]:
     chosen = gold.select(split)
     texts, y, _ = gold.arrays(chosen)
     proba = estimator.predict_proba(texts)
-    predicted = (proba >= estimator.thresholds_).astype(int)
+    predicted = apply_thresholds(proba, estimator.thresholds_)
     metrics = sentence_metrics(y, predicted, proba)
     kinds = np.array([s.kind for s in chosen])
     rebuttal = np.isin(kinds, REBUTTAL_KINDS)
@@ -59,7 +61,7 @@ def train_model(
     """
     gold = load_annotations(annotations, corpus=corpus)
     if not gold.splits:
-        raise ValueError("the annotations have no splits.json; run `framing annotations split` first")
+        raise InputError("the annotations have no splits.json; run `framing annotations split` first")
     train = gold.select("train")
     texts, y, groups = gold.arrays(train)
     estimator = FrameClassifier(**(params or {}))

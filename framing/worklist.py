@@ -14,6 +14,8 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from .labels import apply_thresholds
+
 __all__ = ["RankedDocument", "rank_documents"]
 
 
@@ -30,7 +32,7 @@ class RankedDocument:
 
 def _uncertainty(proba: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
     """Per sentence: 1 at a frame's threshold, 0 at certainty, for the least certain frame."""
-    span = np.where(proba >= thresholds, 1.0 - thresholds, thresholds)
+    span = np.where(apply_thresholds(proba, thresholds), 1.0 - thresholds, thresholds)
     closeness = 1.0 - np.abs(proba - thresholds) / np.maximum(span, 1e-9)
     return closeness.max(axis=1)
 

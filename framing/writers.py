@@ -22,7 +22,8 @@ from typing import Any, BinaryIO, NamedTuple
 
 import msgspec
 
-from .scoring import flatten_record
+from .records import flatten_record
+from .errors import InputError
 
 __all__ = ["open_writer", "encode_chunk", "Encoded", "FORMATS"]
 
@@ -42,7 +43,7 @@ class Encoded(NamedTuple):
 def encode_chunk(pairs: list[tuple[str, list[dict[str, Any]]]], fmt: str = "jsonl") -> Encoded:
     """Serialise the ``(article_id, records)`` pairs of a scored chunk for format ``fmt``.
 
-    Runs where the chunk was scored (see :func:`framing.scoring.score_chunks`).
+    Runs where the chunk was scored (see :func:`framing.batch.score_chunks`).
     """
     records = [r for _, rs in pairs for r in rs]
     sentences = sum(r.get("sentences", 1) for r in records)
@@ -143,7 +144,7 @@ class _ParquetWriter:
 
     def __init__(self, path: str | None, resume: bool, rows_per_part: int = 5000):
         if path is None or path == "-":
-            raise ValueError("Parquet output needs a file: pass -o OUT.parquet")
+            raise InputError("Parquet output needs a file: pass -o OUT.parquet")
         self._path = Path(path)
         self._parts = Path(f"{path}.parts")
         self._rows_per_part = rows_per_part
@@ -205,13 +206,13 @@ class _ParquetWriter:
 
 def open_writer(path: str | None, fmt: str | None = None, resume: bool = False):
     """A writer with ``.done`` (ids already written), ``.encoder`` (for
-    :func:`framing.scoring.score_chunks`), ``.write_chunk(encoded)``, ``.write(id, records)``
+    :func:`framing.batch.score_chunks`), ``.write_chunk(encoded)``, ``.write(id, records)``
     and ``.close()``."""
     if fmt is None:
         suffix = Path(path).suffix.lower().lstrip(".") if path and path != "-" else "jsonl"
         fmt = suffix if suffix in FORMATS else "jsonl"
     if fmt not in FORMATS:
-        raise ValueError(f"format {fmt!r}; use one of {', '.join(FORMATS)}")
+        raise InputError(f"format {fmt!r}; use one of {', '.join(FORMATS)}")
     if fmt == "parquet":
         return _ParquetWriter(path, resume)
     return _StreamWriter(path, fmt, resume)

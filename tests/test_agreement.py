@@ -3,7 +3,7 @@ import json
 import pytest
 
 from framing import load_annotations
-from framing.agreement import agreement, make_splits
+from framing.agreement import agreement
 
 
 def _records(pairs):
@@ -25,14 +25,3 @@ def test_agreement_perfect_and_known_kappa(tmp_path):
     assert result["per_frame"]["covert_plot"]["kappa"] == pytest.approx(0.5)
     assert result["per_frame"]["media_war"]["kappa"] == pytest.approx(1.0)
     assert result["per_frame"]["biolabs"]["alpha"] is None
-
-
-def test_splits_are_by_document_and_cover_all(tmp_path):
-    pairs = [(["covert_plot"] if i % 3 == 0 else [], []) for i in range(60)]
-    path = tmp_path / "a.jsonl"
-    path.write_text("\n".join(json.dumps(r) for r in _records(pairs)) + "\n")
-    splits = make_splits(load_annotations(path), random_state=0)
-    assert len(splits) == 60 and set(splits.values()) == {"train", "dev", "test"}
-    assert 36 <= list(splits.values()).count("train") <= 48
-    positives = {s for d, s in splits.items() if int(d[1:]) % 3 == 0}
-    assert positives == {"train", "dev", "test"}

@@ -74,7 +74,15 @@ def test_missing_corpus_names_the_file(tmp_path, monkeypatch):
     del record["text"]
     (tmp_path / "a.jsonl").write_text(json.dumps(record) + "\n")
     monkeypatch.setenv("FRAMING_CORPUS", str(tmp_path / "nowhere.jsonl"))
+    with pytest.raises(CorpusMissingError, match="nowhere.jsonl.*FRAMING_CORPUS"):
+        load_annotations(tmp_path / "a.jsonl")
+    empty = tmp_path / "corpus"
+    empty.mkdir()
+    monkeypatch.setenv("FRAMING_CORPUS", str(empty))
     with pytest.raises(CorpusMissingError, match="euvsdisinfo_cases_2015_2017.jsonl.*FRAMING_CORPUS"):
+        load_annotations(tmp_path / "a.jsonl")
+    (tmp_path / "a.jsonl").write_text(json.dumps({**record, "collection": "my_articles"}) + "\n")
+    with pytest.raises(CorpusMissingError, match="my_articles.jsonl, which is not in"):
         load_annotations(tmp_path / "a.jsonl")
 
 

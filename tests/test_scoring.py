@@ -74,7 +74,7 @@ def test_cli_parallel_output_is_byte_identical_to_serial(registry, tmp_path, suf
 
 
 def test_chunks_close_at_the_character_budget():
-    from framing.scoring import _chunks
+    from framing.batch import _chunks
 
     articles = [Article(f"a{i}", "x" * 400) for i in range(10)]
     sizes = [len(c) for c in _chunks(articles, size=4, skip={"a0"}, max_chars=1000)]

@@ -1,7 +1,7 @@
 """Score articles on a Dask cluster with the same pure function as a local run.
 
 Install with ``pip install "framing[dask]"``.  Each partition is scored by
-:func:`framing.scoring.score_batch`, which loads the model once per worker process.
+:func:`framing.batch.score_batch`, which loads the model once per worker process.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..readers import Article
-from ..scoring import score_batch
+from ..batch import score_batch
 
 try:
     import dask.bag as db

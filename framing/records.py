@@ -1,0 +1,125 @@
+"""The output records: one schema for sentences, passages and articles, used by the scorer,
+the writers and the benchmark alike.
+
+Roll-up of sentences to a passage or an article: a frame's score is the **maximum** of its
+sentences' calibrated probabilities, and the passage carries the frame when at least one
+sentence reaches the frame's threshold (the union of the sentences' labels, which is how
+article gold is defined).  The evidence for a frame is its sentences at or above threshold,
+highest score first.
+
+Fields
+------
+sentence
+    ``article_id``, ``sentence`` (index), ``paragraph``, ``start``, ``end`` (character offsets
+    into the cleaned article text), ``text``, ``scores`` (frame -> probability), ``frames``.
+paragraph
+    ``article_id``, ``paragraph``, ``start``, ``end`` and the roll-up fields.
+article
+    The article's metadata (``id``, ``title``, ``url``, ``date``, ``source`` and any extra
+    columns) and the roll-up fields.
+roll-up fields
+    ``sentences`` (count), ``scores``, ``frames``, ``families``, ``evidence`` (frame -> list
+    of ``{sentence, start, end, score, text}``).
+Every record also carries ``model`` (``name@version``) when the scorer knows it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Sequence
+
+import numpy as np
+
+from .labels import apply_thresholds, label_lists
+
+__all__ = ["LEVELS", "DEFAULT_EVIDENCE", "rollup_scores", "rollup", "sentence_records",
+           "flatten_record"]
+
+LEVELS = ("sentence", "paragraph", "article")
+DEFAULT_EVIDENCE = 3
+
+
+def rollup_scores(scores: np.ndarray, n_frames: int) -> np.ndarray:
+    """A passage's per-frame score: the maximum over its sentences (zeros when it has none).
+
+    Examples
+    --------
+    >>> rollup_scores(np.array([[0.1, 0.8], [0.6, 0.2]]), 2).tolist()
+    [0.6, 0.8]
+    """
+    return scores.max(axis=0) if len(scores) else np.zeros(n_frames)
+
+
+def rollup(head: dict[str, Any], sentences: Sequence, scores: np.ndarray, *, frames: Sequence[str],
+           thresholds: np.ndarray, families: Sequence[str], evidence: int = DEFAULT_EVIDENCE
+           ) -> dict[str, Any]:
+    """One passage or article record from its sentences and their probability rows.
+
+    Examples
+    --------
+    >>> from framing.segmentation import split_sentences
+    >>> sentences = split_sentences("NATO surrounds us. It rained.")
+    >>> record = rollup({"id": "a"}, sentences, np.array([[0.9], [0.1]]), frames=["nato"],
+    ...                 thresholds=np.array([0.5]), families=["west"])
+    >>> record["frames"], record["evidence"]["nato"][0]["text"]
+    (['nato'], 'NATO surrounds us.')
+    """
+    passage_scores = rollup_scores(scores, len(frames))
+    hit = np.flatnonzero(apply_thresholds(passage_scores, thresholds))
+    sentence_labels = apply_thresholds(scores, thresholds)
+    evidence_by_frame = {}
+    for j in hit:
+        order = np.argsort(-scores[:, j], kind="stable")
+        evidence_by_frame[frames[j]] = [
+            {"sentence": sentences[i].index, "start": sentences[i].start, "end": sentences[i].end,
+             "score": round(float(scores[i, j]), 6), "text": sentences[i].text}
+            for i in order[:evidence] if sentence_labels[i, j]]
+    return {
+        **head,
+        "sentences": len(sentences),
+        "scores": dict(zip(frames, np.round(passage_scores, 6).tolist())),
+        "frames": [frames[j] for j in hit],
+        "families": sorted({families[j] for j in hit}),
+        "evidence": evidence_by_frame,
+    }
+
+
+def sentence_records(article_id: str, sentences: Sequence, scores: np.ndarray, *,
+                     frames: Sequence[str], thresholds: np.ndarray) -> list[dict[str, Any]]:
+    """One record per sentence.
+
+    Whole-matrix numpy calls, then plain Python values: per-element ``float()``, ``round()``
+    and per-row ``nonzero`` cost more than the classifier on large runs.
+    """
+    rounded = np.round(scores, 6).tolist()
+    labels = label_lists(scores, thresholds, frames)
+    return [{
+        "article_id": article_id,
+        "sentence": s.index,
+        "paragraph": s.paragraph,
+        "start": s.start,
+        "end": s.end,
+        "text": s.text,
+        "scores": dict(zip(frames, row)),
+        "frames": row_labels,
+    } for s, row, row_labels in zip(sentences, rounded, labels)]
+
+
+def flatten_record(record: dict[str, Any]) -> dict[str, Any]:
+    """A flat row for tables (CSV, Parquet, datasets): one ``score_<frame>`` column per frame,
+    frames and families joined with ``;``, evidence as JSON.
+
+    Examples
+    --------
+    >>> flatten_record({"id": "a", "scores": {"x": 0.5}, "frames": ["x"]})
+    {'id': 'a', 'score_x': 0.5, 'frames': 'x'}
+    """
+    flat = {k: v for k, v in record.items() if k not in {"scores", "frames", "families", "evidence"}}
+    for frame, value in record["scores"].items():
+        flat[f"score_{frame}"] = value
+    flat["frames"] = ";".join(record["frames"])
+    if "families" in record:
+        flat["families"] = ";".join(record["families"])
+    if "evidence" in record:
+        flat["evidence"] = json.dumps(record["evidence"], ensure_ascii=False)
+    return flat
