@@ -14,8 +14,8 @@ __version__ = "0.2.0"
 _EXPORTS = {
     "AnnotationError": "annotations",
     "CorpusMissingError": "corpus",
-    "GoldSet": "annotations",
-    "LabelledSentence": "annotations",
+    "GoldSet": "goldset",
+    "LabelledSentence": "goldset",
     "load_annotations": "annotations",
     "validate_annotations": "annotations",
     "Codebook": "codebook",

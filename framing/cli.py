@@ -187,15 +187,17 @@ def _annotations(args) -> int:
             return 1
         print(f"ok: {len(gold)} sentences in {len({s.doc_id for s in gold.sentences})} documents")
         return 0
+    from .reports import agreement_table, stats_table
+
     gold = load_annotations(args.paths, corpus=args.corpus)
     if args.action == "stats":
         stats = gold.stats()
-        print(json.dumps(stats, indent=1) if args.json else _stats_table(stats))
+        print(json.dumps(stats, indent=1) if args.json else stats_table(stats))
     elif args.action == "agreement":
         from .agreement import agreement
 
         result = agreement(gold)
-        print(json.dumps(result, indent=1) if args.json else _agreement_table(result))
+        print(json.dumps(result, indent=1) if args.json else agreement_table(result))
     elif args.action == "split":
         from .splits import SPLITS_FILE, documents_of, make_splits, write_splits
 
@@ -210,38 +212,6 @@ def _annotations(args) -> int:
         gold.to_dataset().save_to_disk(args.output)
         print(f"wrote {args.output}")
     return 0
-
-
-def _stats_table(stats) -> str:
-    splits = ["train", "dev", "test"]
-    lines = [f"{stats['sentences']} sentences, {stats['documents']} documents, "
-             f"{stats['frame_free']} without any frame", "",
-             f"{'frame':<26}{'total':>7}" + "".join(f"{s:>7}" for s in splits)]
-    for frame, counts in stats["per_frame"].items():
-        lines.append(f"{frame:<26}{counts.get('total', 0):>7}" + "".join(f"{counts.get(s, 0):>7}" for s in splits))
-    lines += ["", "per kind:      " + ", ".join(f"{k} {v}" for k, v in sorted(stats["per_kind"].items())),
-              "per split:     " + ", ".join(f"{k} {v}" for k, v in sorted(stats["per_split"].items())),
-              "docs per split: " + ", ".join(f"{k} {v}" for k, v in sorted(stats["documents_per_split"].items())),
-              "per annotator: " + ", ".join(f"{k} {v}" for k, v in sorted(stats["per_annotator"].items()))]
-    return "\n".join(lines)
-
-
-def _agreement_table(result) -> str:
-    def fmt(v):
-        return "  n/a" if v is None else f"{v:5.2f}"
-
-    lines = [f"{result['sentences']} sentences in {result['documents']} documents labelled twice; "
-             f"identical frame sets: {result['exact_match']:.1%}",
-             f"overall (every sentence x frame decision): alpha {fmt(result['overall']['alpha'])}, "
-             f"kappa {fmt(result['overall']['kappa'])}", "",
-             f"{'frame':<26}{'alpha':>6}{'kappa':>7}{'pos A':>7}{'pos B':>7}{'both':>6}"]
-    for name, m in list(result["per_frame"].items()) + [("", None)] + list(result["per_family"].items()):
-        if m is None:
-            lines.append(f"{'family':<26}")
-            continue
-        lines.append(f"{name:<26}{fmt(m['alpha']):>6}{fmt(m['kappa']):>7}{m['positives_a']:>7}"
-                     f"{m['positives_b']:>7}{m['both']:>6}")
-    return "\n".join(lines)
 
 
 _COMMANDS = {"tag": _tag, "score": _score, "models": _models, "train": _train, "bench": _bench,

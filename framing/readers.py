@@ -12,7 +12,6 @@ import csv
 import io
 import json
 import os
-import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path

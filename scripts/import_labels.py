@@ -1,4 +1,6 @@
-"""Turn annotators' judgement files into annotation records (stand-off for the corpus).
+"""Turn the v2 annotators' judgement files into ``seeds.jsonl`` and ``euvsdisinfo.jsonl``.
+
+(The v3 corpus labels are imported by ``import_corpus_labels.py``.)
 
 The labels themselves are the annotators' reading of each sentence (one TSV per
 annotator batch: ``sentence_id<TAB>frames``); this script only re-derives each sentence's
@@ -15,7 +17,7 @@ import argparse
 import json
 from pathlib import Path
 
-from framing.annotations import _read_corpus, find_corpus, sentence_hash
+from framing.corpus import DEFAULT_COLLECTION, Corpus, find_corpus, sentence_hash
 from framing.codebook import load_codebook
 from framing.readers import read_articles
 from framing.segmentation import split_sentences
@@ -73,7 +75,7 @@ def main() -> None:
             seeds_out.append(record(sid, {
                 "sentence_id": sid, "doc_id": article.id, "position": s.index, "source": "seed",
                 "kind": "opinion", "title": article.title, "url": article.url, "text": s.text}))
-    cases = _read_corpus(find_corpus())
+    cases = Corpus(find_corpus()).documents(DEFAULT_COLLECTION)
     labelled_cases = sorted({sid.split(":")[0] for sid in first if sid.startswith("euvs-")})
     for case_id in labelled_cases:
         case = cases[case_id]

@@ -3,7 +3,7 @@ import json
 import pytest
 
 from framing import AnnotationError, CorpusMissingError, load_annotations, validate_annotations
-from framing.annotations import normalise_text
+from framing.goldset import normalise_text
 from framing.cli import main
 
 from conftest import CORPUS, ROOT
