@@ -20,7 +20,7 @@ import numpy as np
 
 from .annotations import load_annotations
 from .codebook import load_codebook
-from .evaluation import (KeywordBaseline, MajorityBaseline, REBUTTAL_KINDS, article_rollup, bootstrap,
+from .evaluation import (KeywordBaseline, MajorityBaseline, article_rollup, bootstrap,
                          brier_scores, expected_calibration_error, false_alarm_rate, paired_bootstrap,
                          reliability_curve, samples_f1, sentence_metrics)
 from .labels import apply_thresholds
@@ -125,7 +125,7 @@ def run_benchmark(models: Sequence[str], *, suites: Sequence[str] | None = None,
         raise InputError(f"suites {', '.join(chosen)} read different splits ({', '.join(sorted(splits))}); "
                          "run them separately")
     split = splits.pop()
-    rebuttal_kinds = definitions.get("rebuttals", {}).get("kinds", REBUTTAL_KINDS)
+    rebuttal_kinds = codebook.rebuttal_kinds
     sentences = gold.select(split)
     texts, y, docs = gold.arrays(sentences)
     kinds = np.array([s.kind for s in sentences])

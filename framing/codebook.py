@@ -52,6 +52,10 @@ class Codebook:
         self.families: tuple[str, ...] = tuple(data["families"])
         self.rules: dict[str, str] = dict(data.get("rules", {}))
         self.document_kinds: tuple[str, ...] = tuple(data["document_kinds"])
+        # Document kinds whose text rebuts frames (fact-checks): benchmarks measure false alarms there.
+        self.rebuttal_kinds: tuple[str, ...] = tuple(data.get("rebuttal_kinds", ()))
+        # The oldest version with the same frame ids: models trained since then stay valid.
+        self.frames_unchanged_since: int = int(data.get("frames_unchanged_since", self.version))
         self.frames: tuple[Frame, ...] = tuple(Frame(**f) for f in data["frames"])
         self.frame_ids: tuple[str, ...] = tuple(f.id for f in self.frames)
         self._by_id = {f.id: f for f in self.frames}

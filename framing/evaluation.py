@@ -24,9 +24,6 @@ __all__ = [
     "MajorityBaseline",
 ]
 
-REBUTTAL_KINDS = ("disproof", "factcheck")
-
-
 def sentence_metrics(y_true: np.ndarray, y_pred: np.ndarray, y_score: np.ndarray | None = None,
                      codebook: Codebook | None = None) -> dict[str, Any]:
     """Per-frame precision, recall, F1, support (and average precision with scores); micro,

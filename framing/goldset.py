@@ -50,8 +50,14 @@ class GoldSet:
 
     Examples
     --------
-    >>> gold = load_annotations("annotations")          # doctest: +SKIP
-    >>> texts, y, doc_ids = gold.xy("train")             # doctest: +SKIP
+    >>> sentences = [LabelledSentence("d1:0", "d1", 0, "t", "claim", ["covert_plot"], "a1", text="A plot."),
+    ...              LabelledSentence("d2:0", "d2", 0, "t", "claim", [], "a1", text="A plot!")]
+    >>> gold = GoldSet(sentences, {"d1": "train", "d2": "test"})
+    >>> [s.sentence_id for s in gold.select("test")]   # the same text is already in train
+    []
+    >>> texts, y, doc_ids = gold.xy("train")
+    >>> texts, int(y.sum()), doc_ids
+    (['A plot.'], 1, ['d1'])
     """
 
     def __init__(self, sentences: list[LabelledSentence], splits: dict[str, str] | None = None,

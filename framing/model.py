@@ -83,7 +83,7 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
     ...          "NATO keeps expanding east to Russia's borders.", "The meeting was on Monday."] * 5
     >>> frames = [["nato_encirclement"], [], ["nato_encirclement"], []] * 5
     >>> clf = FrameClassifier(char_ngram_range=None, min_df=1, cv=2, min_positives=2).fit(texts, frames)
-    >>> clf.predict(["NATO is expanding to the east."])[0, list(clf.frames_).index("nato_encirclement")]
+    >>> int(clf.predict(["NATO is expanding to the east."])[0, list(clf.frames_).index("nato_encirclement")])
     1
     """
 

@@ -239,9 +239,11 @@ def load_artifact(ref: str | os.PathLike | None = None, root: str | os.PathLike 
         raise ModelRefused(f"{folder}: artifact format {metadata['artifact_format']} is newer than this "
                            f"framing reads ({ARTIFACT_FORMAT}); upgrade framing")
     codebook = load_codebook()
-    if metadata.get("codebook_version") != codebook.version:
-        raise ModelRefused(f"{folder}: trained with codebook v{metadata.get('codebook_version')}, "
-                           f"this framing has codebook v{codebook.version}; retrain with `framing train`")
+    trained_with = metadata.get("codebook_version")
+    if not isinstance(trained_with, int) or not codebook.frames_unchanged_since <= trained_with <= codebook.version:
+        raise ModelRefused(f"{folder}: trained with codebook v{trained_with}, this framing has codebook "
+                           f"v{codebook.version} (same frames since v{codebook.frames_unchanged_since}); "
+                           "retrain with `framing train`")
     if list(metadata.get("frames", [])) != [f for f in codebook.frame_ids]:
         raise ModelRefused(f"{folder}: its frames differ from codebook v{codebook.version}'s frame ids")
     untrusted = sorted((_types_in(data, model_path) | set(sio.get_untrusted_types(data=data)))

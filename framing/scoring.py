@@ -19,7 +19,7 @@ from .records import DEFAULT_EVIDENCE, LEVELS, rollup, sentence_records
 from .registry import load_artifact
 from .segmentation import Segments, segment
 
-__all__ = ["Tagger", "load", "load_cached"]
+__all__ = ["Tagger", "load", "load_cached", "forget_loaded_models"]
 
 
 class Tagger:
@@ -30,9 +30,11 @@ class Tagger:
     Examples
     --------
     >>> import framing
-    >>> model = framing.load()                                         # doctest: +SKIP
-    >>> model.tag(["The CSTO will not allow colour revolutions."])    # doctest: +SKIP
-    [['colour_revolution']]
+    >>> model = framing.load()
+    >>> result = model.tag_article("NATO keeps surrounding Russia. The weather was fine.")
+    >>> len(result["sentences"]), sorted(result["article"]) == sorted(
+    ...     ["id", "title", "url", "date", "source", "sentences", "scores", "frames", "families", "evidence"])
+    (2, True)
     """
 
     def __init__(self, estimator, metadata: dict[str, Any]):
@@ -144,3 +146,8 @@ def load_cached(ref: str | os.PathLike | None) -> Tagger:
     if key not in _CACHE:
         _CACHE[key] = load(key)
     return _CACHE[key]
+
+
+def forget_loaded_models() -> None:
+    """Empty the :func:`load_cached` cache (after the registry it reads from changed)."""
+    _CACHE.clear()

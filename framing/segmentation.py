@@ -164,7 +164,7 @@ def segment(text: str) -> Segments:
 
     Examples
     --------
-    >>> cut = segment("One. Two.\n\nThree.")
+    >>> cut = segment("One. Two.\\n\\nThree.")
     >>> [s.text for s in cut.sentences], cut.paragraphs
     (['One.', 'Two.', 'Three.'], [(0, 9), (11, 17)])
     """

@@ -11,7 +11,8 @@ from typing import Any
 import numpy as np
 
 from .annotations import GoldSet, load_annotations
-from .evaluation import REBUTTAL_KINDS, false_alarm_rate, sentence_metrics
+from .codebook import load_codebook
+from .evaluation import false_alarm_rate, sentence_metrics
 from .labels import apply_thresholds
 from .model import FrameClassifier
 from .registry import save_model
@@ -23,7 +24,7 @@ __all__ = ["train_model", "evaluate_split"]
 
 def rebuttal_weights(gold_sentences, weight: float) -> np.ndarray:
     """Sentence weights: ``weight`` for frame-free rebuttal sentences, 1 elsewhere."""
-    return np.array([weight if s.kind in REBUTTAL_KINDS and not s.frames else 1.0
+    return np.array([weight if s.kind in load_codebook().rebuttal_kinds and not s.frames else 1.0
                      for s in gold_sentences])
 
 
@@ -35,7 +36,7 @@ def evaluate_split(estimator, gold: GoldSet, split: str) -> dict[str, Any]:
     predicted = apply_thresholds(proba, estimator.thresholds_)
     metrics = sentence_metrics(y, predicted, proba)
     kinds = np.array([s.kind for s in chosen])
-    rebuttal = np.isin(kinds, REBUTTAL_KINDS)
+    rebuttal = np.isin(kinds, load_codebook().rebuttal_kinds)
     metrics["rebuttal_false_alarms"] = false_alarm_rate(y[rebuttal], predicted[rebuttal])
     claims = kinds == "claim"
     if claims.any():

@@ -3,7 +3,8 @@
 The labels are the annotators' reading of each sentence (``annotations/judgements/``:
 ``first_N.tsv`` and ``second_N.tsv`` hold ``sentence_id<TAB>frames``; ``kinds_*.tsv`` hold
 ``doc_id<TAB>kind`` for articles; ``adjudicated_v3.tsv`` holds ``sentence_id<TAB>frames<TAB>reason``
-for every sentence where two annotators disagree).  This script only re-derives each
+for every sentence where two annotators disagree; ``review_v3.tsv`` holds the reviewer's
+corrections, with reasons, of single-annotator labels re-read under decisions C3-6..C3-13).  This script only re-derives each
 sentence's offsets with framing's segmenter, stores them stand-off (collection, document,
 field, offsets, SHA-256; no text) and merges the two labellings with the adjudicated
 decision.  It assigns no label of its own, and refuses to write if any sentence of a
@@ -84,6 +85,9 @@ def main() -> None:
             target[sid] = (annotator, frames)
     adjudicated_path = args.judgements / "adjudicated_v3.tsv"
     adjudicated = read_labels(adjudicated_path) if adjudicated_path.exists() else {}
+    # Single-annotator labels re-read after adjudication added decisions C3-6..C3-13.
+    review_path = args.judgements / "review_v3.tsv"
+    reviewed = read_labels(review_path) if review_path.exists() else {}
     kinds, second_kinds = read_kinds(args.judgements)
     labelled_docs = {sid.split(":")[0] for sid in first}
 
@@ -111,6 +115,8 @@ def main() -> None:
                                 continue
                             frames = adjudicated[sid]
                         annotator = "adjudicated"
+                    elif sid in reviewed:
+                        frames, annotator = reviewed[sid], "reviewed"
                     record = {
                         "sentence_id": sid, "doc_id": doc_id, "position": position, "source": source,
                         "kind": kind or kinds[doc_id], "collection": collection, "field": field,
@@ -125,7 +131,7 @@ def main() -> None:
         Path("/tmp/unresolved.txt").write_text("\n".join(unresolved) + "\n")
         raise SystemExit(f"{len(unresolved)} disagreement(s) have no adjudicated label "
                          f"(listed in /tmp/unresolved.txt); nothing was written")
-    orphaned = sorted((set(first) | set(second) | set(adjudicated)) - written)
+    orphaned = sorted((set(first) | set(second) | set(adjudicated) | set(reviewed)) - written)
     if orphaned:
         raise SystemExit(f"{len(orphaned)} label(s) name sentences the segmenter does not produce "
                          f"(e.g. {', '.join(orphaned[:3])}); nothing was written")

@@ -5,7 +5,18 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"
-CORPUS = ROOT.parent / "shared" / "corpus" / "euvsdisinfo_cases_2015_2017.jsonl"
+CORPUS_DIR = ROOT.parent / "shared" / "corpus"
+CORPUS = CORPUS_DIR / "euvsdisinfo_cases_2015_2017.jsonl"
+
+
+def require_corpus():
+    """Skip where the third-party corpus is absent, except in CI, where it must be there."""
+    import os
+
+    if not CORPUS.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must have the corpus beside the checkout ({CORPUS_DIR})")
+        pytest.skip("corpus file not present")
 DATA = Path(__file__).resolve().parent / "data"
 
 
@@ -29,3 +40,15 @@ def tiny_model(tmp_path_factory, seed_records):
     folder = save_model(clf, "tiny", "0.1.0", root=root, metadata={"training": {
         "train_documents": sorted(set(groups)), "dev_documents": []}}, make_default=True)
     return clf, root, folder
+
+
+@pytest.fixture()
+def registry(tiny_model, monkeypatch):
+    """The tiny model as the default of a temporary registry."""
+    from framing.scoring import forget_loaded_models
+
+    _, root, _ = tiny_model
+    monkeypatch.setenv("FRAMING_MODELS", str(root))
+    forget_loaded_models()
+    yield root
+    forget_loaded_models()

@@ -6,7 +6,7 @@ from framing import AnnotationError, CorpusMissingError, load_annotations, valid
 from framing.goldset import normalise_text
 from framing.cli import main
 
-from conftest import CORPUS, ROOT
+from conftest import ROOT, require_corpus
 
 
 def _good():
@@ -40,8 +40,7 @@ def test_cli_validate_exits_nonzero_with_file_line(tmp_path, capsys):
 
 
 def test_committed_annotations_validate_and_hashes_match_corpus():
-    if not CORPUS.exists():
-        pytest.skip("corpus file not present")
+    require_corpus()
     gold = load_annotations(ROOT / "annotations")
     assert len(gold) >= 3000
     standoff = [s for s in gold.sentences if s.is_standoff]
@@ -49,8 +48,7 @@ def test_committed_annotations_validate_and_hashes_match_corpus():
 
 
 def test_no_sentence_text_in_two_splits():
-    if not CORPUS.exists():
-        pytest.skip("corpus file not present")
+    require_corpus()
     gold = load_annotations(ROOT / "annotations")
     seen = {}
     for split in ("train", "dev", "test"):

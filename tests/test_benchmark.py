@@ -4,7 +4,7 @@ import pytest
 
 from framing.benchmark import TrainingOverlapError, check_no_overlap, run_benchmark
 
-from conftest import CORPUS, ROOT
+from conftest import ROOT, require_corpus
 
 
 def test_refuses_suite_overlapping_training_documents():
@@ -17,8 +17,7 @@ def test_refuses_suite_overlapping_training_documents():
 
 
 def test_benchmark_refuses_model_trained_on_test(tiny_model, monkeypatch):
-    if not CORPUS.exists():
-        pytest.skip("corpus file not present")
+    require_corpus()
     _, root, _ = tiny_model  # trained on every seed article, some of which are in the test split
     monkeypatch.setenv("FRAMING_MODELS", str(root))
     with pytest.raises(TrainingOverlapError, match="tiny@0.1.0 was trained or tuned on"):
@@ -26,8 +25,7 @@ def test_benchmark_refuses_model_trained_on_test(tiny_model, monkeypatch):
 
 
 def test_benchmark_shipped_model_small_run(tmp_path):
-    if not CORPUS.exists():
-        pytest.skip("corpus file not present")
+    require_corpus()
     report = run_benchmark(["frames-word@1.0.0"], suites=["sentences", "rebuttals", "articles", "calibration"],
                            annotations=ROOT / "annotations", resamples=20, output=tmp_path)
     assert set(report["models"]) == {"frames-word@1.0.0", "baseline:majority", "baseline:keyword"}

@@ -66,7 +66,11 @@ def test_checks_skipped_above_hold_on_sentence_input():
     batch = clf.predict_proba(TEXTS)
     clf.decision_function(TEXTS), clf.predict(TEXTS)
     assert vars(clf).keys() == state.keys()
-    assert all(np.array_equal(vars(clf)[k], v) if isinstance(v, np.ndarray) else True for k, v in state.items())
+    for name, value in state.items():
+        if isinstance(value, np.ndarray):
+            np.testing.assert_array_equal(vars(clf)[name], value)
+        else:
+            assert vars(clf)[name] is value, name
     np.testing.assert_allclose(np.vstack([clf.predict_proba([t]) for t in TEXTS]), batch)
     np.testing.assert_allclose(clf.predict_proba(TEXTS[::-1])[::-1], batch)
     np.testing.assert_array_equal(clf.fit(TEXTS, FRAMES, groups=GROUPS).predict_proba(TEXTS), batch)

@@ -43,7 +43,9 @@ def test_hard_wrapped_prose_is_joined():
 def test_real_seed_article_has_no_abbreviation_splits():
     from conftest import SEEDS
 
-    for path in SEEDS.glob("*.txt"):
+    paths = sorted(SEEDS.glob("*.txt"))
+    assert len(paths) == 5, f"the five seed articles are expected in {SEEDS}"
+    for path in paths:
         for s in split_sentences(path.read_text()):
             assert not s.text.endswith((" Mr.", " Lt.", " Gen.", " St.", " H.W.")), s.text
 
@@ -53,7 +55,7 @@ def test_segmentation_reproduces_the_frozen_gold_set_spans(seed_records):
     import json
     from collections import defaultdict
 
-    from conftest import CORPUS, ROOT, SEEDS
+    from conftest import CORPUS, ROOT, SEEDS, require_corpus
 
     from framing import read_articles
 
@@ -62,12 +64,18 @@ def test_segmentation_reproduces_the_frozen_gold_set_spans(seed_records):
     for record in seed_records:
         by_doc[record["doc_id"]].append(record["text"])
     assert by_doc and all([s.text for s in split_sentences(seeds[doc])] == texts for doc, texts in by_doc.items())
-    if not CORPUS.exists():
-        pytest.skip("corpus not present: stand-off spans not checked")
-    cases = {c["case_id"]: c for c in map(json.loads, CORPUS.open(encoding="utf-8"))}
+    require_corpus()
+    from framing.corpus import DEFAULT_COLLECTION, Corpus
+
+    corpus = Corpus(CORPUS.parent)
     spans = defaultdict(list)
-    for line in (ROOT / "annotations" / "euvsdisinfo.jsonl").open(encoding="utf-8"):
-        record = json.loads(line)
-        spans[(record["doc_id"], record["field"])].append((record["start"], record["end"]))
-    for (doc, field), expected in spans.items():
-        assert [(s.start, s.end) for s in split_sentences(cases[doc][field])] == expected, (doc, field)
+    for path in sorted((ROOT / "annotations").glob("*.jsonl")):
+        for line in path.open(encoding="utf-8"):
+            record = json.loads(line)
+            if "field" in record:
+                key = (record.get("collection", DEFAULT_COLLECTION), record["doc_id"], record["field"])
+                spans[key].append((record["start"], record["end"]))
+    assert len(spans) > 2000
+    for (collection, doc, field), expected in spans.items():
+        text = corpus.documents(collection)[doc][field]
+        assert [(s.start, s.end) for s in split_sentences(text)] == expected, (collection, doc, field)

@@ -44,7 +44,10 @@ def score_bag(bag: "db.Bag", model: str | None = None, level: str = "article") -
 
     Examples
     --------
-    >>> from framing.integrations.dask import articles_to_bag, score_bag   # doctest: +SKIP
-    >>> score_bag(articles_to_bag(articles), level="sentence").compute()    # doctest: +SKIP
+    >>> from framing import Article
+    >>> bag = articles_to_bag([Article("a1", "NATO surrounds Russia. It rained.")], npartitions=1)
+    >>> rows = score_bag(bag, level="sentence").compute(scheduler="synchronous")
+    >>> [(r["article_id"], r["sentence"]) for r in rows]
+    [('a1', 0), ('a1', 1)]
     """
     return bag.map_partitions(_score_partition, model, level)
