@@ -78,7 +78,8 @@ def plot_families(rows: Sequence[Mapping[str, Any]], folder: str | Path) -> list
             ax.grid(alpha=0.3)
             if len(groups) > 1:
                 ax.set_title(codebook.frame(panel[0]).name, fontsize=10)
-            ax.legend(fontsize=8, loc="upper left", frameon=False)
+            if ax.get_legend_handles_labels()[0]:
+                ax.legend(fontsize=8, loc="upper left", frameon=False)
         axes[0][0].set_ylabel("share of articles")
         fig.suptitle(family.replace("_", " "), fontsize=11)
         fig.tight_layout()
