@@ -58,7 +58,7 @@ def plot_families(rows: Sequence[Mapping[str, Any]], folder: str | Path) -> list
     for family in codebook.families:
         members = codebook.frames_in(family)
         panels = [members] if len(groups) == 1 else [[f] for f in members]
-        fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels) + 1.5, 3.4), squeeze=False,
+        fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels) + 1.5, 4), squeeze=False,
                                  sharey=True)
         for ax, panel in zip(axes[0], panels):
             for n, (frame, group) in enumerate((f, g) for f in panel for g in groups):
@@ -68,18 +68,19 @@ def plot_families(rows: Sequence[Mapping[str, Any]], folder: str | Path) -> list
                 xs = [i for i, _ in series]
                 colour = frame_colour(frame, strong=True) if len(groups) == 1 else f"C{n % 10}"
                 label = codebook.frame(frame).name if len(groups) == 1 else group
-                ax.plot(xs, [r["share"] for _, r in series], marker="o", ms=3.5, lw=1.6, color=colour,
-                        label=label)
+                member = panel.index(frame) if len(groups) == 1 else 0
+                ax.plot(xs, [r["share"] for _, r in series], marker="osD"[member % 3], ms=4, lw=1.6,
+                        ls=("-", "--", ":")[member % 3], color=colour, label=label)
                 ax.fill_between(xs, [r["ci_low"] for _, r in series], [r["ci_high"] for _, r in series],
                                 color=colour, alpha=0.1, lw=0)
             step = max(1, len(periods) // 8)
             ax.set_xticks(range(0, len(periods), step), periods[::step], rotation=40, ha="right", fontsize=8)
-            ax.set_ylim(0, 1)
+            ax.set_ylim(-0.02, 1.02)
             ax.grid(alpha=0.3)
             if len(groups) > 1:
                 ax.set_title(codebook.frame(panel[0]).name, fontsize=10)
             if ax.get_legend_handles_labels()[0]:
-                ax.legend(fontsize=8, loc="upper left", frameon=False)
+                ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=2, frameon=False)
         axes[0][0].set_ylabel("share of articles")
         fig.suptitle(family.replace("_", " "), fontsize=11)
         fig.tight_layout()
