@@ -16,7 +16,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import email.utils
-import hashlib
 import heapq
 import json
 import re
@@ -256,7 +255,7 @@ def _articles(path: Path) -> Iterator[tuple[str, dict[str, Any], set[str], dict[
             meta = {k: v for k, v in rec.items() if k not in _ROLLUP}
             yield where, meta, set(rec["frames"]), best
         return
-    for article_id, sentences in sentence_groups(chained()):
+    for article_id, sentences in sentence_groups((w, {**r, "_where": w}) for w, r in chained()):
         frames: set[str] = set()
         best: dict[str, tuple] = {}
         for s in sentences:
@@ -265,14 +264,7 @@ def _articles(path: Path) -> Iterator[tuple[str, dict[str, Any], set[str], dict[
                 score = float(s["scores"].get(f, 0.0))
                 if f not in best or score > best[f][0]:
                     best[f] = (score, s.get("sentence"), s.get("text", ""))
-        yield str(path), {"id": article_id, "_level": "sentence"}, frames, best
-
-
-def _safe_name(article_id: str) -> str:
-    name = re.sub(r"[^A-Za-z0-9._-]+", "_", article_id)[:80]
-    if name != article_id:
-        name += "-" + hashlib.sha1(article_id.encode()).hexdigest()[:8]
-    return name + ".html"
+        yield sentences[0]["_where"], {"id": article_id, "_level": "sentence"}, frames, best
 
 
 def trends(scores: str | Path, output: str | Path, *, by: str = "date", freq: str = "month",
@@ -319,7 +311,8 @@ def trends(scores: str | Path, output: str | Path, *, by: str = "date", freq: st
         level = meta.pop("_level", "article")
         if total == 0 and by != "date" and by not in meta:
             columns = ", ".join(sorted(meta)) or "none"
-            raise ScoreFileError(where, f"--by {by!r}: no such metadata column (columns: {columns})", by)
+            hint = "; sentence-level scores carry no metadata, score --level article" if level == "sentence" else ""
+            raise ScoreFileError(where, f"--by {by!r}: no such metadata column (columns: {columns}){hint}", by)
         total += 1
         period = period_of(meta.get("date"), freq)
         if period is None:
@@ -349,9 +342,9 @@ def trends(scores: str | Path, output: str | Path, *, by: str = "date", freq: st
         writer.writeheader()
         writer.writerows(rows)
     evidence = {f: [item for *_, item in sorted(heaps[f], reverse=True)] for f in frames if heaps.get(f)}
-    linked = _write_views(scores, out / "articles", level, evidence, articles, model)
-    from .trends_report import plot_families, write_index
+    from .trends_report import plot_families, write_article_pages, write_index
 
+    linked = write_article_pages(scores, out / "articles", level, evidence, articles, model)
     plots = plot_families(rows, out)
     summary = {"articles": total, "undated": undated, "unparseable_dates": unparseable[0],
                "first_unparseable": unparseable[1], "level": level, "by": by, "freq": freq,
@@ -371,32 +364,3 @@ def _rows(counts: dict[tuple[str, str], list[Any]], frames: list[str]) -> list[d
     return [{"period": p, "group": g, "frame": f, "family": codebook.family_of(f), "articles": n,
              "with_frame": k, "share": round(k / n, 6), "ci_low": round(float(lo), 6),
              "ci_high": round(float(hi), 6)} for (p, g, f, n, k), lo, hi in zip(flat, low, high)]
-
-
-def _write_views(scores, folder: Path, level: str, evidence: dict[str, list[dict]], articles,
-                 model) -> dict[str, str]:
-    """Article pages for the articles cited as evidence; returns id → file name."""
-    from .views import article_from_sentences, render_page
-
-    wanted = {item["id"] for items in evidence.values() for item in items}
-    written: dict[str, str] = {}
-    if level == "sentence":
-        for article_id, sentences in sentence_groups(read_score_file(scores)):
-            if article_id in wanted and article_id not in written:
-                page = render_page([article_from_sentences(sentences)],
-                                   model=f"not recorded in {Path(scores).name}")
-                folder.mkdir(parents=True, exist_ok=True)
-                (folder / _safe_name(article_id)).write_text(page, encoding="utf-8")
-                written[article_id] = _safe_name(article_id)
-    elif articles is not None:
-        from .readers import read_articles
-        from .scoring import load_cached
-
-        tagger = load_cached(model)
-        for article in read_articles(articles):
-            if article.id in wanted and article.id not in written:
-                page = render_page([tagger.tag_article(article)], model=tagger.reference)
-                folder.mkdir(parents=True, exist_ok=True)
-                (folder / _safe_name(article.id)).write_text(page, encoding="utf-8")
-                written[article.id] = _safe_name(article.id)
-    return written

@@ -8,14 +8,16 @@ Content-Security-Policy forbids every external resource.
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
+import re
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from .codebook import load_codebook
 from .views import frame_colour, page_shell
 
-__all__ = ["plot_families", "write_index"]
+__all__ = ["plot_families", "write_index", "write_article_pages"]
 
 MAX_GROUPS = 6
 UNDATED = "undated"
@@ -160,3 +162,49 @@ def write_index(path: str | Path, summary: Mapping[str, Any], rows: Sequence[Map
     path = Path(path)
     path.write_text(page_shell("Frame trends", "\n".join(parts), css), encoding="utf-8")
     return path
+
+
+def _safe_name(article_id: str) -> str:
+    name = re.sub(r"[^A-Za-z0-9._-]+", "_", article_id)[:80]
+    if name != article_id:
+        name += "-" + hashlib.sha1(article_id.encode()).hexdigest()[:8]
+    return name + ".html"
+
+
+def write_article_pages(scores, folder: Path, level: str, evidence: dict[str, list[dict]], articles,
+                 model) -> dict[str, str]:
+    """Write article pages for the articles cited as evidence; returns id → file name.
+
+    From sentence-level scores the articles are rebuilt in a second streaming pass; from
+    article-level scores they are re-tagged from ``articles`` (when given) with ``model``.
+
+    Examples
+    --------
+    >>> write_article_pages("s.jsonl", Path("out/articles"), "article", {}, None, None)
+    {}
+    """
+    from .trends import read_score_file, sentence_groups
+    from .views import article_from_sentences, render_page
+
+    wanted = {item["id"] for items in evidence.values() for item in items}
+    written: dict[str, str] = {}
+    if level == "sentence":
+        for article_id, sentences in sentence_groups(read_score_file(scores)):
+            if article_id in wanted and article_id not in written:
+                page = render_page([article_from_sentences(sentences)],
+                                   model=f"not recorded in {Path(scores).name}")
+                folder.mkdir(parents=True, exist_ok=True)
+                (folder / _safe_name(article_id)).write_text(page, encoding="utf-8")
+                written[article_id] = _safe_name(article_id)
+    elif articles is not None:
+        from .readers import read_articles
+        from .scoring import load_cached
+
+        tagger = load_cached(model)
+        for article in read_articles(articles):
+            if article.id in wanted and article.id not in written:
+                page = render_page([tagger.tag_article(article)], model=tagger.reference)
+                folder.mkdir(parents=True, exist_ok=True)
+                (folder / _safe_name(article.id)).write_text(page, encoding="utf-8")
+                written[article.id] = _safe_name(article.id)
+    return written
