@@ -148,7 +148,7 @@ def write_index(path: str | Path, summary: Mapping[str, Any], rows: Sequence[Map
         for item in items:
             label = _e(item.get("title") or item["id"])
             if item["id"] in linked:
-                anchor = f'#s-{item["sentence"]}' if item.get("sentence") is not None else ""
+                anchor = f'#s-{_e(item["sentence"])}' if item.get("sentence") is not None else ""
                 label = f'<a href="articles/{_e(linked[item["id"]])}{anchor}">{label}</a>'
             date = f' <span class="small">{_e(item["date"])}</span>' if item.get("date") else ""
             entries.append(f'<li><b>{float(item["score"]):.2f}</b> {label}{date}'
@@ -171,8 +171,9 @@ def _safe_name(article_id: str) -> str:
     return name + ".html"
 
 
-def write_article_pages(scores, folder: Path, level: str, evidence: dict[str, list[dict]], articles,
-                 model) -> dict[str, str]:
+def write_article_pages(scores: str | Path, folder: Path, level: str,
+                        evidence: Mapping[str, Sequence[Mapping[str, Any]]], articles: Any = None,
+                        model: str | None = None) -> dict[str, str]:
     """Write article pages for the articles cited as evidence; returns id → file name.
 
     From sentence-level scores the articles are rebuilt in a second streaming pass; from
