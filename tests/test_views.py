@@ -61,6 +61,20 @@ def test_page_highlights_only_sentences_at_threshold(scores_file):
     assert "not recorded in scores.jsonl" in page  # the model is named where it is known
 
 
+@pytest.mark.parametrize("suffix", ["csv", "parquet"])
+def test_flat_score_files_give_the_same_page(scores_file, tmp_path, suffix):
+    from framing.writers import open_writer
+
+    flat = tmp_path / f"scores.{suffix}"
+    writer = open_writer(str(flat))
+    for line in scores_file.read_text().splitlines():
+        record = json.loads(line)
+        writer.write(record["article_id"], [record])
+    writer.close()
+    page = view(flat, article_id="a1").replace(f"scores.{suffix}", "scores.jsonl")
+    assert page == view(scores_file, article_id="a1")
+
+
 def test_legend_lists_every_frame_with_its_definition():
     codebook = load_codebook()
     page = render_page([article_from_sentences([_sentence("x", 0, "Plain.")])], model="m@1")
