@@ -20,6 +20,8 @@ EXAMPLES = {
     "train": "framing train --name frames --version 1.0.0 --default",
     "bench": "framing bench --models frames@1.0.0 frames-word@1.0.0 -o benchmarks/results/latest",
     "annotations": "framing annotations validate annotations/",
+    "view": "framing view ../shared/seeds/004_da9ea7aea5780472.txt -o page.html",
+    "trends": "framing trends scores.jsonl -o trends/ --by source --freq month",
 }
 
 
@@ -53,6 +55,22 @@ def _parser() -> argparse.ArgumentParser:
     score.add_argument("--resume", action="store_true", help="continue an interrupted run into -o")
     score.add_argument("--errors", default=None, help="JSONL file for unreadable inputs (default: stderr)")
     score.add_argument("--no-progress", action="store_true")
+
+    view = add("view", "Write an HTML page of an article with its frames highlighted.")
+    view.add_argument("input", help="an article source, or a sentence-level score file")
+    view.add_argument("-o", "--output", default=None, help="HTML file (default: stdout)")
+    view.add_argument("--id", dest="article_id", default=None, help="the article to show (default: all)")
+    view.add_argument("--model", default=None, help="model for article sources (default: the shipped default)")
+
+    trends = add("trends", "Frame shares over a scored corpus: CSV table, plots and an HTML summary.")
+    trends.add_argument("scores", help="a `framing score` output (JSONL/CSV/Parquet, article or sentence level)")
+    trends.add_argument("-o", "--output", required=True, help="output folder")
+    trends.add_argument("--by", default="date", help="date (one group), or a metadata column such as source")
+    trends.add_argument("--freq", choices=("month", "week"), default="month")
+    trends.add_argument("--top", type=int, default=5, help="evidence sentences per frame")
+    trends.add_argument("--articles", default=None,
+                        help="the scored articles, to write linked article pages from article-level scores")
+    trends.add_argument("--model", default=None, help="model used with --articles")
 
     add("models", "List installed models (name@version); the default is marked.")
 
@@ -139,6 +157,30 @@ def _score(args) -> int:
     return 0
 
 
+def _view(args) -> int:
+    from .views import view
+
+    page = view(args.input, args.output, article_id=args.article_id, model=args.model)
+    if args.output is None:
+        sys.stdout.write(page)
+    else:
+        print(f"wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+def _trends(args) -> int:
+    from .trends import trends
+
+    summary = trends(args.scores, args.output, by=args.by, freq=args.freq, top=args.top,
+                     articles=args.articles, model=args.model)
+    print(f"framing: {summary['articles']} article(s), {summary['periods']} period(s), "
+          f"{summary['groups']} group(s); undated: {summary['undated']}"
+          f" ({summary['unparseable_dates']} with an unparseable date)", file=sys.stderr)
+    for path in summary["files"]:
+        print(path)
+    return 0
+
+
 def _models(args) -> int:
     from .registry import default_reference, list_models
 
@@ -215,7 +257,7 @@ def _annotations(args) -> int:
 
 
 _COMMANDS = {"tag": _tag, "score": _score, "models": _models, "train": _train, "bench": _bench,
-             "annotations": _annotations}
+             "annotations": _annotations, "view": _view, "trends": _trends}
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
