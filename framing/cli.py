@@ -169,9 +169,9 @@ def _view(args) -> int:
 
 
 def _trends(args) -> int:
-    from .trends import trends
+    from .trends_report import write_trends
 
-    summary = trends(args.scores, args.output, by=args.by, freq=args.freq, top=args.top,
+    summary = write_trends(args.scores, args.output, by=args.by, freq=args.freq, top=args.top,
                      articles=args.articles, model=args.model)
     print(f"framing: {summary['articles']} article(s), {summary['periods']} period(s), "
           f"{summary['groups']} group(s); undated: {summary['undated']}"

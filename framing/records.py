@@ -32,7 +32,7 @@ import numpy as np
 
 from .labels import apply_thresholds, label_lists
 
-__all__ = ["LEVELS", "DEFAULT_EVIDENCE", "rollup_scores", "rollup", "sentence_records",
+__all__ = ["LEVELS", "DEFAULT_EVIDENCE", "rollup_scores", "rollup", "rollup_labelled", "sentence_records",
            "flatten_record"]
 
 LEVELS = ("sentence", "paragraph", "article")
@@ -64,16 +64,35 @@ def rollup(head: dict[str, Any], sentences: Sequence, scores: np.ndarray, *, fra
     >>> record["frames"], record["evidence"]["nato"][0]["text"]
     (['nato'], 'NATO surrounds us.')
     """
+    return rollup_labelled(head, sentences, scores, apply_thresholds(scores, thresholds).reshape(scores.shape),
+                           frames=frames, families=families, evidence=evidence)
+
+
+def rollup_labelled(head: dict[str, Any], sentences: Sequence, scores: np.ndarray, labels: np.ndarray, *,
+                    frames: Sequence[str], families: Sequence[str], evidence: int = DEFAULT_EVIDENCE
+                    ) -> dict[str, Any]:
+    """The roll-up from sentence labels already decided (a score file records them).
+
+    A passage carries a frame when one of its sentences does, which is the same as its
+    maximum score reaching the threshold.
+
+    Examples
+    --------
+    >>> from framing.segmentation import split_sentences
+    >>> sentences = split_sentences("NATO surrounds us. It rained.")
+    >>> rollup_labelled({"id": "a"}, sentences, np.array([[0.9], [0.1]]), np.array([[1], [0]]),
+    ...                 frames=["nato"], families=["west"])["families"]
+    ['west']
+    """
     passage_scores = rollup_scores(scores, len(frames))
-    hit = np.flatnonzero(apply_thresholds(passage_scores, thresholds))
-    sentence_labels = apply_thresholds(scores, thresholds)
+    hit = np.flatnonzero(labels.any(axis=0)) if len(labels) else np.array([], dtype=int)
     evidence_by_frame = {}
     for j in hit:
         order = np.argsort(-scores[:, j], kind="stable")
         evidence_by_frame[frames[j]] = [
             {"sentence": sentences[i].index, "start": sentences[i].start, "end": sentences[i].end,
              "score": round(float(scores[i, j]), 6), "text": sentences[i].text}
-            for i in order[:evidence] if sentence_labels[i, j]]
+            for i in order[:evidence] if labels[i, j]]
     return {
         **head,
         "sentences": len(sentences),

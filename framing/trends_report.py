@@ -1,4 +1,4 @@
-"""Plots and the HTML summary page of :func:`framing.trends.trends`.
+"""Trend pages: the table, plots and HTML summary of a scored corpus (:func:`write_trends`).
 
 Plots are one PNG per frame family (matplotlib, Agg backend).  The summary page is
 self-contained: the plots are embedded as ``data:`` URIs, CSS is inline and a
@@ -8,6 +8,7 @@ Content-Security-Policy forbids every external resource.
 from __future__ import annotations
 
 import base64
+import csv
 import hashlib
 import html
 import re
@@ -15,9 +16,11 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from .codebook import load_codebook
-from .views import frame_colour, page_shell
+from .scorefiles import read_score_file, sentence_groups
+from .trends import count_trends, wilson_interval
+from .views import article_from_sentences, frame_colour, page_shell, render_page
 
-__all__ = ["plot_families", "write_index", "write_article_pages"]
+__all__ = ["write_trends", "plot_families", "write_index", "write_article_pages"]
 
 MAX_GROUPS = 6
 UNDATED = "undated"
@@ -108,7 +111,6 @@ def write_index(path: str | Path, summary: Mapping[str, Any], rows: Sequence[Map
     >>> write_index("trends/index.html", summary, rows, plots, {}, {})   # doctest: +SKIP
     PosixPath('trends/index.html')
     """
-    from .trends import wilson_interval
 
     codebook = load_codebook()
     total = int(summary["articles"])
@@ -184,9 +186,6 @@ def write_article_pages(scores: str | Path, folder: Path, level: str,
     >>> write_article_pages("s.jsonl", Path("out/articles"), "article", {}, None, None)
     {}
     """
-    from .trends import read_score_file, sentence_groups
-    from .views import article_from_sentences, render_page
-
     wanted = {item["id"] for items in evidence.values() for item in items}
     written: dict[str, str] = {}
     if level == "sentence":
@@ -209,3 +208,53 @@ def write_article_pages(scores: str | Path, folder: Path, level: str,
                 (folder / _safe_name(article.id)).write_text(page, encoding="utf-8")
                 written[article.id] = _safe_name(article.id)
     return written
+
+
+def write_trends(scores: str | Path, output: str | Path, *, by: str = "date", freq: str = "month",
+                 top: int = 5, articles: Any = None, model: str | None = None) -> dict[str, Any]:
+    """Frame shares per period and group, streamed from a ``framing score`` output.
+
+    Parameters
+    ----------
+    scores : path
+        Article- or sentence-level ``framing score`` output (JSONL, CSV or Parquet).
+    output : path
+        Folder for ``trends.csv``, ``<family>.png``, ``index.html`` and ``articles/``.
+    by : str, default "date"
+        ``"date"`` for one group over time, or a metadata column (``source``, ...) to compare.
+    freq : {"month", "week"}
+    top : int
+        Evidence sentences kept per frame (one per article, highest score first).
+    articles : path, optional
+        The scored articles; with article-level scores, the cited articles are re-tagged with
+        ``model`` so the evidence links to article pages.  Sentence-level scores need no source.
+
+    Returns
+    -------
+    dict
+        Counts (articles, undated, unparseable dates, periods, groups) and the files written.
+
+    Examples
+    --------
+    >>> import json, tempfile, os
+    >>> folder = tempfile.mkdtemp()
+    >>> path = os.path.join(folder, "s.jsonl")
+    >>> _ = open(path, "w").write(json.dumps({"id": "a", "date": "2016-01-05", "frames": [], "scores": {"biolabs": 0.1}}) + "\\n")
+    >>> summary = write_trends(path, os.path.join(folder, "trends"))
+    >>> summary["articles"], os.path.basename(summary["files"][0])
+    (1, 'trends.csv')
+    """
+    rows, evidence, summary = count_trends(scores, by=by, freq=freq, top=top)
+    out = Path(output)
+    out.mkdir(parents=True, exist_ok=True)
+    table = out / "trends.csv"
+    with open(table, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    linked = write_article_pages(scores, out / "articles", summary["level"], evidence, articles, model)
+    plots = plot_families(rows, out)
+    index = write_index(out / "index.html", summary, rows, plots, evidence, linked)
+    summary["files"] = [str(table)] + [str(p) for p in plots] + [str(index)] + \
+                       [str(out / "articles" / n) for n in sorted(set(linked.values()))]
+    return summary

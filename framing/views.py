@@ -18,7 +18,13 @@ import os
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
+import numpy as np
+
 from .codebook import load_codebook
+from .errors import InputError
+from .records import rollup_labelled
+from .segmentation import Sentence
+from .scorefiles import read_score_file, sentence_groups, sniff_score_level
 
 __all__ = ["CSP", "frame_colour", "render_page", "article_from_sentences", "view"]
 
@@ -208,7 +214,7 @@ def render_page(results: Sequence[Mapping[str, Any]], model: str = "unknown",
     True
     """
     if not results:
-        raise ValueError("render_page: no article to render")
+        raise InputError("render_page: no article to render")
     first = results[0]["article"]
     title = title or first.get("title") or first.get("id") or "article"
     contents = ""
@@ -227,9 +233,8 @@ def article_from_sentences(records: Iterable[Mapping[str, Any]], evidence: int =
                            metadata: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Rebuild a tagged article from its sentence-level score records.
 
-    The roll-up follows :mod:`framing.scoring`: a frame's article score is the maximum
-    over sentences, the article carries the frames its sentences carry, and the evidence
-    is up to ``evidence`` sentences per frame, highest score first.
+    The roll-up is the scorer's own (:func:`framing.records.rollup_labelled`), fed with the
+    labels the score file recorded for each sentence.
 
     Examples
     --------
@@ -242,20 +247,16 @@ def article_from_sentences(records: Iterable[Mapping[str, Any]], evidence: int =
     (['biolabs'], {'biolabs': 0.7}, 1)
     """
     sentences = sorted((dict(r) for r in records), key=lambda r: int(r["sentence"]))
-    scores: dict[str, float] = {}
-    hits: dict[str, list[dict[str, Any]]] = {}
-    for s in sentences:
-        for frame, value in s["scores"].items():
-            scores[frame] = max(scores.get(frame, 0.0), float(value))
-        for frame in s.get("frames") or []:
-            hits.setdefault(frame, []).append(
-                {"sentence": s["sentence"], "start": s.get("start"), "end": s.get("end"),
-                 "score": float(s["scores"].get(frame, 0.0)), "text": s["text"]})
-    order = [f for f in load_codebook().frame_ids if f in hits] + sorted(set(hits) - set(load_codebook().frame_ids))
+    codebook = load_codebook()
+    frames = list(sentences[0]["scores"]) if sentences else list(codebook.frame_ids)
+    scores = np.array([[float(s["scores"].get(f, 0.0)) for f in frames] for s in sentences]).reshape(-1, len(frames))
+    labels = np.array([[f in (s.get("frames") or []) for f in frames] for s in sentences],
+                      dtype=np.int64).reshape(-1, len(frames))
+    families = [codebook.family_of(f) if f in codebook.frame_ids else f for f in frames]
     head = dict(metadata or {})
     head.setdefault("id", sentences[0].get("article_id") if sentences else None)
-    article = {**head, "sentences": len(sentences), "scores": scores, "frames": order,
-               "evidence": {f: sorted(hits[f], key=lambda e: -e["score"])[:evidence] for f in order}}
+    spans = [Sentence(int(s["sentence"]), s.get("start"), s.get("end"), s["text"]) for s in sentences]
+    article = rollup_labelled(head, spans, scores, labels, frames=frames, families=families, evidence=evidence)
     return {"article": article, "sentences": sentences}
 
 
@@ -269,12 +270,12 @@ def _pick(items: Iterable[tuple[str, Any]], wanted: str | None, source: str) -> 
         if wanted is None or item_id == wanted:
             chosen.append(item)
             if wanted is None and len(chosen) > MAX_ARTICLES:
-                raise ValueError(f"{source} holds more than {MAX_ARTICLES} articles; pick one with "
+                raise InputError(f"{source} holds more than {MAX_ARTICLES} articles; pick one with "
                                  f"--id (ids start {', '.join(first_ids)})")
     if not chosen:
         if wanted is None:
-            raise ValueError(f"{source}: no article found")
-        raise ValueError(f"--id {wanted!r} is not in {source}: it holds {count} article id(s), "
+            raise InputError(f"{source}: no article found")
+        raise InputError(f"--id {wanted!r} is not in {source}: it holds {count} article id(s), "
                          f"e.g. {', '.join(first_ids)}")
     return chosen
 
@@ -299,8 +300,6 @@ def view(source: str | os.PathLike, output: str | os.PathLike | None = None, *,
     --------
     >>> page = view("../shared/seeds/000_1c0e122dfc1bca82.txt")       # doctest: +SKIP
     """
-    from .trends import read_score_file, sniff_score_level, sentence_groups
-
     level = sniff_score_level(source)
     if level == "sentence":
         groups = ((aid, recs) for aid, recs in sentence_groups(read_score_file(source)))
@@ -310,7 +309,7 @@ def view(source: str | os.PathLike, output: str | os.PathLike | None = None, *,
                           if r["sentences"] and r["sentences"][0].get("model")),
                          f"not recorded in {Path(source).name}")
     elif level is not None:
-        raise ValueError(f"{source} holds {level}-level scores, which keep only evidence sentences; "
+        raise InputError(f"{source} holds {level}-level scores, which keep only evidence sentences; "
                          f"an article page needs the sentence level: framing score INPUT "
                          f"--level sentence -o scores.jsonl")
     else:

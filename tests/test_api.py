@@ -14,7 +14,7 @@ PACKAGE = ROOT / "framing"
 LAYERS = [
     "errors", "codebook", "labels", "segmentation", "cleaning", "readers", "corpus", "splits", "goldset",
     "annotations", "agreement", "evaluation", "model", "registry", "worklist", "records", "scoring", "writers",
-    "batch", "integrations.dask", "reports", "training", "benchmark", "cli",
+    "batch", "scorefiles", "views", "trends", "trends_report", "integrations.dask", "reports", "training", "benchmark", "cli",
 ]
 
 

@@ -9,8 +9,9 @@ from chromium import Elements, dump_dom, external_references, needs_chromium, sc
 
 from framing.cli import main
 from framing.codebook import load_codebook
-from framing.scoring import flatten_record
-from framing.trends import _articles, period_of, trends, wilson_interval
+from framing.records import flatten_record
+from framing.trends import _articles, period_of, wilson_interval
+from framing.trends_report import write_trends as trends
 from framing.views import CSP
 from framing.writers import open_writer
 
