@@ -19,8 +19,10 @@ EXAMPLES = {
     "tag": "framing tag ../shared/seeds/002_9a8ee03d3a2b590f.txt",
     "score": "framing score ../shared/seeds --level article -o scores.jsonl",
     "models": "framing models",
-    "train": "framing train --name frames --version 1.0.0 --default",
-    "bench": "framing bench --models frames@1.0.0 frames-word@1.0.0 -o benchmarks/results/latest",
+    "train": "framing train --name frames --version 1.0.0 --default\n"
+             "         framing train --data labels.csv --codebook codebook.yaml --name mine --version 0.1.0",
+    "bench": "framing bench --models frames@1.0.0 frames-word@1.0.0 -o benchmarks/results/latest\n"
+             "         framing bench --models mine@0.1.0 mine@0.2.0 --data heldout.csv -o bench-out",
     "annotations": "framing annotations validate annotations/",
 }
 
@@ -68,6 +70,10 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--rebuttal-weight", type=float, default=1.0)
     train.add_argument("--description", default="")
     train.add_argument("--default", action="store_true", help="make this version the default")
+    _add_data_options(train, "train on this labelled file instead of annotations/ "
+                             "(CSV, TSV, JSONL, Parquet or a saved datasets folder)")
+    train.add_argument("--codebook", default=None, help="codebook file (JSON or YAML) the labels use "
+                                                       "(default: the built-in codebook)")
 
     bench = add("bench", "Compare model versions on the benchmark suites of the frozen test split.")
     bench.add_argument("--models", nargs="+", required=True)
@@ -76,6 +82,7 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--corpus", default=None)
     bench.add_argument("--resamples", type=int, default=1000)
     bench.add_argument("-o", "--output", default="benchmarks/results/latest")
+    _add_data_options(bench, "benchmark on this labelled file instead of the frozen test split")
 
     ann = add("annotations", "Validate, count, split, measure agreement on, or export the gold set.")
     ann_sub = ann.add_subparsers(dest="action", required=True)
@@ -93,6 +100,16 @@ def _parser() -> argparse.ArgumentParser:
         if action == "split":
             p.add_argument("--seed", type=int, default=0)
     return parser
+
+
+def _add_data_options(parser: argparse.ArgumentParser, data_help: str) -> None:
+    """--data FILE and the columns to read from it (framing train / bench on a user's labels)."""
+    parser.add_argument("--data", default=None, help=data_help)
+    parser.add_argument("--text-field", default="text", help="column with the sentence (default: text)")
+    parser.add_argument("--frames-field", default="frames",
+                        help="column with the frames: a JSON list or ids separated by ';' (default: frames)")
+    parser.add_argument("--group-field", default=None, help="column with the document id of each sentence")
+    parser.add_argument("--kind-field", default=None, help="column with the document kind (news, factcheck …)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -206,6 +223,10 @@ def _train(args) -> int:
     from .training import train_model
 
     params = json.loads(args.params)
+    if args.data is not None:
+        return _train_on_data(args, params)
+    if args.codebook is not None:
+        raise ValueError("--codebook needs --data: the gold set in annotations/ uses the built-in codebook")
     estimator, folder = train_model(args.annotations, name=args.name, version=args.model_version,
                                     corpus=args.corpus, params=params,
                                     rebuttal_weight=args.rebuttal_weight, make_default=args.default,
@@ -218,8 +239,37 @@ def _train(args) -> int:
     return 0
 
 
+def _train_on_data(args, params) -> int:
+    from .usertraining import train_on_data
+
+    _, folder = train_on_data(args.data, text_field=args.text_field, frames_field=args.frames_field,
+                              group_field=args.group_field, kind_field=args.kind_field,
+                              codebook=args.codebook, name=args.name, version=args.model_version,
+                              params=params, rebuttal_weight=args.rebuttal_weight,
+                              make_default=args.default, description=args.description)
+    metadata = json.loads((folder / "metadata.json").read_text())
+    oof, data = metadata["metrics"]["out_of_fold"], metadata["training"]["data"]
+    print(f"wrote {folder}")
+    print(f"data: {data['file']} ({data['rows']} rows, sha256 {data['sha256'][:12]}…); positives: "
+          + ", ".join(f"{f} {n}" for f, n in data["positives"].items()))
+    print(f"out-of-fold: micro F1 {oof['micro_f1']:.3f}  macro F1 {oof['macro_f1']:.3f}")
+    return 0
+
+
 def _bench(args) -> int:
     from .benchmark import run_benchmark
+
+    if args.data is not None:
+        from .userbench import run_user_benchmark
+
+        report = run_user_benchmark(args.models, args.data, text_field=args.text_field,
+                                    frames_field=args.frames_field, group_field=args.group_field,
+                                    kind_field=args.kind_field, suites=args.suite, output=args.output,
+                                    resamples=args.resamples, annotations=args.annotations,
+                                    corpus=args.corpus)
+        print(report["summary_table"])
+        print(f"\nwrote {Path(args.output) / 'report.md'} and report.json")
+        return 0
 
     report = run_benchmark(args.models, suites=args.suite, annotations=args.annotations,
                            corpus=args.corpus, output=args.output, resamples=args.resamples)
