@@ -23,7 +23,8 @@ EXAMPLES = {
              "         framing train --data labels.csv --codebook codebook.yaml --name mine --version 0.1.0",
     "bench": "framing bench --models frames@1.0.0 frames-word@1.0.0 -o benchmarks/results/latest\n"
              "         framing bench --models mine@0.1.0 mine@0.2.0 --data heldout.csv -o bench-out",
-    "annotations": "framing annotations validate annotations/",
+    "annotations": "framing annotations validate annotations/\n"
+                   "         framing annotations import --format label-studio export.json -o labels.jsonl",
 }
 
 
@@ -97,8 +98,24 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--json", action="store_true")
         if action == "export":
             p.add_argument("-o", "--output", required=True)
+            p.add_argument("--format", default="dataset", choices=("dataset", "label-studio", "doccano"),
+                           help="dataset: a Hugging Face dataset folder; label-studio: JSON tasks; "
+                                "doccano: JSONL, or a zip of one file per annotator when -o ends in .zip")
+            p.add_argument("--data", default=None,
+                           help="export this labelled JSONL (from `annotations import`) instead of the gold set")
+            p.add_argument("--codebook", default=None, help="codebook of --data (default: built-in)")
         if action == "split":
             p.add_argument("--seed", type=int, default=0)
+    imp = ann_sub.add_parser("import", help="convert a Label Studio or doccano export to labelled JSONL")
+    imp.add_argument("input", help="Label Studio JSON export, or doccano .jsonl / per-user .zip export")
+    imp.add_argument("--format", required=True, choices=("label-studio", "doccano"))
+    imp.add_argument("-o", "--output", required=True, help="labelled JSONL (text, frames, annotator, ...)")
+    imp.add_argument("--codebook", default=None, help="codebook the labels use (default: built-in)")
+    imp.add_argument("--text-key", default="text", help="Label Studio: task data key of the text")
+    imp.add_argument("--annotator", default=None, help="doccano .jsonl: annotator when the file names none")
+    config = ann_sub.add_parser("label-config", help="print a Label Studio labelling config for the codebook")
+    config.add_argument("--codebook", default=None, help="codebook file (default: built-in)")
+    config.add_argument("-o", "--output", default=None, help="write it to this file (default: stdout)")
     return parser
 
 
@@ -224,7 +241,9 @@ def _train(args) -> int:
 
     params = json.loads(args.params)
     if args.data is not None:
-        return _train_on_data(args, params)
+        from .cli_own import train_on_data_command
+
+        return train_on_data_command(args, params)
     if args.codebook is not None:
         raise ValueError("--codebook needs --data: the gold set in annotations/ uses the built-in codebook")
     estimator, folder = train_model(args.annotations, name=args.name, version=args.model_version,
@@ -236,23 +255,6 @@ def _train(args) -> int:
     print(f"wrote {folder}")
     print(f"test: micro F1 {test['micro_f1']:.3f}  macro F1 {test['macro_f1']:.3f}  "
           f"rebuttal false alarms {test['rebuttal_false_alarms']['rate']:.3f}")
-    return 0
-
-
-def _train_on_data(args, params) -> int:
-    from .usertraining import train_on_data
-
-    _, folder = train_on_data(args.data, text_field=args.text_field, frames_field=args.frames_field,
-                              group_field=args.group_field, kind_field=args.kind_field,
-                              codebook=args.codebook, name=args.name, version=args.model_version,
-                              params=params, rebuttal_weight=args.rebuttal_weight,
-                              make_default=args.default, description=args.description)
-    metadata = json.loads((folder / "metadata.json").read_text())
-    oof, data = metadata["metrics"]["out_of_fold"], metadata["training"]["data"]
-    print(f"wrote {folder}")
-    print(f"data: {data['file']} ({data['rows']} rows, sha256 {data['sha256'][:12]}…); positives: "
-          + ", ".join(f"{f} {n}" for f, n in data["positives"].items()))
-    print(f"out-of-fold: micro F1 {oof['micro_f1']:.3f}  macro F1 {oof['macro_f1']:.3f}")
     return 0
 
 
@@ -280,6 +282,11 @@ def _bench(args) -> int:
 
 def _annotations(args) -> int:
     from .annotations import AnnotationError, load_annotations
+
+    if args.action in ("import", "label-config") or getattr(args, "format", "dataset") != "dataset":
+        from .cli_own import interop_command
+
+        return interop_command(args)
 
     if args.action == "validate":
         try:
