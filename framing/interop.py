@@ -121,13 +121,13 @@ def read_label_studio(path: str | os.PathLike, codebook: Codebook | str | os.Pat
         raise InteropError(f"{path}: expected a list of tasks; export the project as JSON")
     records = []
     for number, task in enumerate(tasks, start=1):
-        where = f"{path}: task {number}" + (f" (id {task.get('id')})" if isinstance(task, dict) else "")
+        where = f"{path}: task {number}" + (f" (id {task['id']})" if isinstance(task, dict) and "id" in task else "")
         if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
             raise InteropError(f"{where}: has no 'data' object; export the project as JSON (not JSON_MIN)")
         data = task["data"]
         text = data.get(text_key)
         if not isinstance(text, str) or not text.strip():
-            raise InteropError(f"{where}: data has no text under {text_key!r} (keys: {', '.join(data)}); "
+            raise InteropError(f"{where}: data has no text under {text_key!r} (keys: {', '.join(data) or 'none'}); "
                                "pass --text-key with the key of your Text tag's $value")
         extra = {k: v for k, v in data.items() if k != text_key and k not in _CORE}
         for index, annotation in enumerate(task.get("annotations") or [], start=1):
