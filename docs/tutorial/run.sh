@@ -12,6 +12,8 @@ framing train --data labels.csv --group-field doc --codebook codebook.yaml --nam
 framing train --data labels.csv --group-field doc --codebook codebook.yaml --name energy --version 0.2.0 \
   --params '{"min_df": 1, "cv": 3}' | tee output/train-0.2.0.txt
 cp "$FRAMING_MODELS/energy/0.2.0/README.md" output/model-card-0.2.0.md
+framing train --data labels.csv --group-field document --codebook codebook.yaml --name energy --version 0.3.0 \
+  2> output/train-error.txt || true
 framing tag article.txt --model energy@0.2.0 | tee output/tag.txt
 framing score article.txt --model energy@0.2.0 --level article -o output/scores.jsonl
 rm -f output/scores.jsonl.progress
