@@ -116,3 +116,13 @@ def test_bench_refuses_a_file_overlapping_training_texts(own_registry, monkeypat
     mixed.write_text("\n".join(lines + upper) + "\n")
     with pytest.raises(TrainingOverlapError, match=r"trained or tuned on 2 of the 12 sentences.*mixed.csv:12"):
         run_user_benchmark(["energy@0.1.0"], mixed, resamples=5, speed_sentences=10)
+
+
+@pytest.mark.parametrize("module", ["owncodebook", "userdata", "usertraining", "userbench", "interop", "codebook"])
+def test_docstring_examples_run(module, tmp_path, monkeypatch):
+    import doctest
+    import importlib
+
+    monkeypatch.chdir(tmp_path)
+    result = doctest.testmod(importlib.import_module(f"framing.{module}"), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0
