@@ -191,5 +191,11 @@ def resolve_codebook(codebook: Codebook | str | os.PathLike | dict | None) -> Co
 
 
 def is_builtin(codebook: Codebook) -> bool:
-    """True for the codebook shipped with the package."""
+    """True for the codebook shipped with the package.
+
+    Examples
+    --------
+    >>> is_builtin(load_codebook())
+    True
+    """
     return codebook is load_codebook()

@@ -126,3 +126,31 @@ def test_docstring_examples_run(module, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = doctest.testmod(importlib.import_module(f"framing.{module}"), optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_bench_with_a_kind_column_adds_the_rebuttal_suite(own_registry, monkeypatch):
+    import pandas as pd
+
+    monkeypatch.setenv("FRAMING_MODELS", str(own_registry))
+    held = pd.read_csv(TUTORIAL / "heldout.csv", keep_default_na=False)
+    held["kind"] = ["factcheck" if not f else "news" for f in held["frames"]]
+    report = run_user_benchmark(["energy@0.1.0", "energy@0.2.0"], held, group_field="doc", kind_field="kind",
+                                suites=["sentences", "rebuttals"], resamples=10)
+    rebuttals = report["models"]["energy@0.1.0"]["rebuttals"]
+    assert rebuttals["n"] == 4 and rebuttals["interval"]["low"] <= rebuttals["interval"]["high"]
+    assert "rebuttal_false_alarms" in report["differences"]["energy@0.2.0 - energy@0.1.0"]
+    with pytest.raises(ValueError, match="rebuttals suite needs the document kind"):
+        run_user_benchmark(["energy@0.1.0"], held, suites=["rebuttals"])
+
+
+def test_overlap_cannot_be_ruled_out_without_fingerprints():
+    import pandas as pd
+
+    from framing.benchmark import TrainingOverlapError
+    from framing.userbench import check_no_text_overlap, training_fingerprints
+    from framing.userdata import read_labelled
+
+    data = read_labelled(pd.DataFrame({"text": ["It rained."], "frames": [""]}))
+    assert training_fingerprints({"training": {}}) is None
+    with pytest.raises(TrainingOverlapError, match="overlap with this file cannot be ruled out"):
+        check_no_text_overlap(data, None, "old@1.0.0")
