@@ -1,6 +1,7 @@
 """Compare model versions on fixed suites of the frozen test split, with bootstrap intervals.
 
-Suites are data (``benchmarks/suites.json``).  Every headline metric gets a 95 % percentile
+Suites are data (``framing/suites.json``); :func:`evaluate` is the one core that runs them, on
+the gold set (:func:`run_benchmark`) or on a user's labelled file (:mod:`framing.userbench`).  Every headline metric gets a 95 % percentile
 interval from a bootstrap that resamples *documents* (all of a document's sentences move
 together); every pair of versions gets a paired bootstrap of the difference on the same
 resamples, marked significant when its interval excludes zero.
@@ -20,18 +21,18 @@ import numpy as np
 
 from .annotations import load_annotations
 from .codebook import load_codebook
-from .evaluation import (KeywordBaseline, MajorityBaseline, article_rollup, bootstrap,
-                         brier_scores, expected_calibration_error, false_alarm_rate, paired_bootstrap,
-                         reliability_curve, samples_f1, sentence_metrics)
+from .errors import InputError
+from .evaluation import (KeywordBaseline, MajorityBaseline, article_rollup, bootstrap, brier_scores,
+                         expected_calibration_error, false_alarm_rate, false_alarm_share, macro_f1, micro_f1,
+                         paired_bootstrap, reliability_curve, samples_f1, sentence_metrics)
 from .labels import apply_thresholds
 from .records import rollup_scores
 from .registry import resolve
 from .reports import benchmark_markdown, benchmark_pictures, summary_table
 from .scoring import Tagger, load
-from .errors import InputError
 
-__all__ = ["run_benchmark", "load_suites", "TrainingOverlapError"]
-
+__all__ = ["run_benchmark", "evaluate", "write_report", "load_entries", "baseline_entries", "measure_speed",
+           "check_no_overlap", "load_suites", "TrainingOverlapError"]
 
 
 class TrainingOverlapError(InputError):
@@ -44,29 +45,6 @@ def load_suites(path: str | os.PathLike | None = None) -> dict[str, dict[str, An
 
         return json.loads(resources.files("framing").joinpath("suites.json").read_text())["suites"]
     return json.loads(Path(path).read_text())["suites"]
-
-
-# -- fast metrics on row subsets (used inside the bootstrap) ------------------------------------
-
-def _micro_f1(t: np.ndarray, p: np.ndarray) -> float:
-    tp = np.logical_and(t, p).sum()
-    denominator = t.sum() + p.sum()
-    return float(2 * tp / denominator) if denominator else 0.0
-
-
-def _macro_f1(t: np.ndarray, p: np.ndarray) -> float:
-    tp = np.logical_and(t, p).sum(axis=0)
-    denominator = t.sum(axis=0) + p.sum(axis=0)
-    present = t.sum(axis=0) > 0
-    if not present.any():
-        return float("nan")
-    f1 = np.where(denominator > 0, 2 * tp / np.maximum(denominator, 1), 0.0)
-    return float(f1[present].mean())
-
-
-def _false_alarms(t: np.ndarray, p: np.ndarray) -> float:
-    free = ~t.any(axis=1)
-    return float(p[free].any(axis=1).mean()) if free.any() else float("nan")
 
 
 def check_no_overlap(metadata: dict[str, Any], suite_docs: Sequence[str], reference: str) -> None:
@@ -84,7 +62,8 @@ def check_no_overlap(metadata: dict[str, Any], suite_docs: Sequence[str], refere
             f"(e.g. {', '.join(overlap[:3])}); benchmark it on documents it has not seen")
 
 
-def _speed(model, texts: list[str], articles: list, repeat: int) -> dict[str, Any]:
+def measure_speed(model, texts: list[str], articles: list, repeat: int) -> dict[str, Any]:
+    """Sentences/s of ``predict_proba`` on a fixed workload, its peak memory, and articles/s."""
     workload = (texts * (repeat // max(len(texts), 1) + 1))[:repeat]
     model.predict_proba(workload[:100])  # warm up
     tracemalloc.start()
@@ -102,11 +81,125 @@ def _speed(model, texts: list[str], articles: list, repeat: int) -> dict[str, An
     return result
 
 
+def load_entries(models: Sequence[str]) -> list[tuple[str, Any, dict]]:
+    """``(reference, tagger, facts)`` for each model reference: load time and file size measured."""
+    entries = []
+    for ref in models:
+        started = time.perf_counter()
+        tagger = load(ref)
+        load_seconds = time.perf_counter() - started
+        entries.append((tagger.reference, tagger, {
+            "load_seconds": load_seconds,
+            "model_file_mib": (resolve(ref) / "model.skops").stat().st_size / 2**20}))
+    return entries
+
+
+def baseline_entries(codebook) -> list[tuple[str, Any, dict]]:
+    return [(MajorityBaseline.name, MajorityBaseline(codebook.frame_ids), {}),
+            (KeywordBaseline.name, KeywordBaseline(codebook), {})]
+
+
+def evaluate(entries: Sequence[tuple[str, Any, dict]], texts: Sequence[str], y: np.ndarray,
+             docs: Sequence[str], kinds: Sequence[str], *, suites: Sequence[str], codebook,
+             resamples: int = 1000, seed: int = 0, bins: int = 10, speed_sentences: int = 20000,
+             articles: Sequence = ()) -> dict[str, Any]:
+    """Run the chosen suites for every entry on one labelled set: the one benchmark core.
+
+    ``docs`` groups rows for the bootstrap (all of a document's sentences move together);
+    ``kinds`` marks the rebuttal rows (the codebook's rebuttal kinds).  Returns the
+    ``models`` and ``differences`` parts of a report; every pair of entries gets a paired
+    bootstrap of the difference on the same resamples.
+    """
+    docs = list(docs)
+    rebuttal_rows = np.flatnonzero(np.isin(np.asarray(kinds), codebook.rebuttal_kinds))
+    rebuttal_docs = [docs[i] for i in rebuttal_rows]
+    y_rebuttal = y[rebuttal_rows]
+
+    def interval(metric, groups=docs):
+        return bootstrap(metric, groups, resamples=resamples, seed=seed)
+
+    models: dict[str, Any] = {}
+    predictions = {}
+    for name, model, extra in entries:
+        proba = model.predict_proba(list(texts))
+        pred = apply_thresholds(proba, model.thresholds)
+        predictions[name] = (proba, pred)
+        result: dict[str, Any] = {}
+        if "sentences" in suites:
+            metrics = sentence_metrics(y, pred, proba, codebook=codebook)
+            fam_t, fam_p = codebook.family_indicator(y), codebook.family_indicator(pred)
+            metrics["intervals"] = {
+                "micro_f1": interval(lambda r: micro_f1(y[r], pred[r])),
+                "macro_f1": interval(lambda r: macro_f1(y[r], pred[r])),
+                "samples_f1": interval(lambda r: samples_f1(y[r], pred[r])),
+                "family_micro_f1": interval(lambda r: micro_f1(fam_t[r], fam_p[r])),
+            }
+            result["sentences"] = metrics
+        if "rebuttals" in suites:
+            p_rebuttal = pred[rebuttal_rows]
+            fa = false_alarm_rate(y_rebuttal, p_rebuttal, codebook=codebook)
+            fa["interval"] = interval(lambda r: false_alarm_share(y_rebuttal[r], p_rebuttal[r]), rebuttal_docs)
+            result["rebuttals"] = fa
+        if "articles" in suites:
+            article_ids, gold_articles = article_rollup(docs, y)
+            _, article_proba = article_rollup(docs, proba, rollup=lambda rows: rollup_scores(rows, y.shape[1]))
+            pred_articles = apply_thresholds(article_proba, model.thresholds)
+            fam_gold = codebook.family_indicator(gold_articles)
+            fam_pred = codebook.family_indicator(pred_articles)
+            result["articles"] = {
+                "n": len(article_ids),
+                "samples_f1_frames": interval(lambda r: samples_f1(gold_articles[r], pred_articles[r]),
+                                              article_ids),
+                "samples_f1_families": interval(lambda r: samples_f1(fam_gold[r], fam_pred[r]), article_ids),
+            }
+        if "calibration" in suites:
+            brier = brier_scores(y, proba)
+            result["calibration"] = {
+                "per_frame": {f: {"ece": expected_calibration_error(y[:, j], proba[:, j], bins),
+                                  "brier": float(brier[j])} for j, f in enumerate(codebook.frame_ids)},
+                "ece_pooled": expected_calibration_error(y.ravel(), proba.ravel(), bins),
+                "brier_mean": float(brier.mean()),
+                "reliability": reliability_curve(y, proba, bins),
+            }
+        if "speed" in suites:
+            result["speed"] = {**measure_speed(model, list(texts), list(articles), speed_sentences), **extra}
+        models[name] = result
+
+    differences = {}
+    for a, b in combinations([name for name, _, _ in entries], 2):
+        pa, pb = predictions[a][1], predictions[b][1]
+        diff = {metric: paired_bootstrap(lambda r: fn(y[r], pa[r]), lambda r: fn(y[r], pb[r]), docs,
+                                         resamples=resamples, seed=seed)
+                for metric, fn in (("micro_f1", micro_f1), ("macro_f1", macro_f1))}
+        if len(rebuttal_rows):
+            ra, rb = pa[rebuttal_rows], pb[rebuttal_rows]
+            diff["rebuttal_false_alarms"] = paired_bootstrap(
+                lambda r: false_alarm_share(y_rebuttal[r], ra[r]),
+                lambda r: false_alarm_share(y_rebuttal[r], rb[r]), rebuttal_docs, resamples=resamples, seed=seed)
+        fa = sentence_metrics(y, pa, codebook=codebook)["per_frame"]
+        fb = sentence_metrics(y, pb, codebook=codebook)["per_frame"]
+        diff["per_frame_f1_delta"] = {f: fb[f]["f1"] - fa[f]["f1"] for f in codebook.frame_ids}
+        differences[f"{b} - {a}"] = diff
+    return {"models": models, "differences": differences}
+
+
+def write_report(report: dict[str, Any], output: str | os.PathLike | None, codebook=None) -> dict[str, Any]:
+    """Add the summary table; with ``output``, write report.json, report.md and the pictures."""
+    report["summary_table"] = summary_table(report)
+    if output is not None:
+        out = Path(output)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "report.json").write_text(json.dumps(report, indent=1, default=float) + "\n")
+        report["pictures"] = benchmark_pictures(report, out, codebook=codebook)
+        (out / "report.md").write_text(benchmark_markdown(report, codebook=codebook))
+    return report
+
+
 def run_benchmark(models: Sequence[str], *, suites: Sequence[str] | None = None,
                   annotations: str | os.PathLike = "annotations", corpus=None,
                   output: str | os.PathLike | None = None, resamples: int = 1000, seed: int = 0,
                   suites_file: str | os.PathLike | None = None, baselines: bool = True) -> dict[str, Any]:
-    """Benchmark model references on the suites; write ``report.md``/``report.json`` (and PNGs).
+    """Benchmark model references on the gold set's frozen split; write ``report.md``/``report.json``.
 
     Raises
     ------
@@ -118,122 +211,32 @@ def run_benchmark(models: Sequence[str], *, suites: Sequence[str] | None = None,
     for name in chosen:
         if name not in definitions:
             raise InputError(f"unknown suite {name!r}; suites are {', '.join(definitions)}")
-    gold = load_annotations(annotations, corpus=corpus)
-    codebook = load_codebook()
     splits = {definitions[name].get("split", "test") for name in chosen}
     if len(splits) > 1:
         raise InputError(f"suites {', '.join(chosen)} read different splits ({', '.join(sorted(splits))}); "
                          "run them separately")
     split = splits.pop()
-    rebuttal_kinds = codebook.rebuttal_kinds
+    gold = load_annotations(annotations, corpus=corpus)
+    codebook = load_codebook()
     sentences = gold.select(split)
     texts, y, docs = gold.arrays(sentences)
-    kinds = np.array([s.kind for s in sentences])
-    rebuttal = np.isin(kinds, rebuttal_kinds)
-
-    entries: list[tuple[str, Any, dict]] = []
-    for ref in models:
-        started = time.perf_counter()
-        tagger = load(ref)
-        load_seconds = time.perf_counter() - started
-        check_no_overlap(tagger.metadata, gold.doc_ids(split), tagger.reference)
-        folder = resolve(ref)
-        entries.append((tagger.reference, tagger, {
-            "load_seconds": load_seconds,
-            "model_file_mib": (folder / "model.skops").stat().st_size / 2**20}))
+    entries = load_entries(models)
+    for name, tagger, _ in entries:
+        check_no_overlap(tagger.metadata, gold.doc_ids(split), name)
     if baselines:
-        entries.append((MajorityBaseline.name, MajorityBaseline(codebook.frame_ids), {}))
-        entries.append((KeywordBaseline.name, KeywordBaseline(codebook), {}))
-
-    report: dict[str, Any] = {"split": split, "sentences": len(texts), "documents": len(set(docs)),
-                              "resamples": resamples, "seed": seed, "suites": chosen, "models": {},
-                              "differences": {}}
-    predictions = {}
-    per_frame: dict[str, dict] = {}
-    rebuttal_rows = np.flatnonzero(rebuttal)
-    rebuttal_docs = [docs[i] for i in rebuttal_rows]
-    y_rebuttal = y[rebuttal_rows]
-    seed_articles = []
+        entries += baseline_entries(codebook)
+    articles = []
     if "speed" in chosen:
         from .readers import read_articles
 
-        articles_path = definitions["speed"]["articles"]
-        seed_articles = list(read_articles(articles_path)) if Path(articles_path).exists() else []
-    for name, model, extra in entries:
-        proba = model.predict_proba(texts)
-        pred = apply_thresholds(proba, model.thresholds)
-        predictions[name] = (proba, pred)
-        result: dict[str, Any] = {}
-        if "sentences" in chosen:
-            metrics = sentence_metrics(y, pred, proba)
-            per_frame[name] = metrics["per_frame"]
-            fam_t, fam_p = codebook.family_indicator(y), codebook.family_indicator(pred)
-            metrics["intervals"] = {
-                "micro_f1": bootstrap(lambda r: _micro_f1(y[r], pred[r]), docs, resamples=resamples, seed=seed),
-                "macro_f1": bootstrap(lambda r: _macro_f1(y[r], pred[r]), docs, resamples=resamples, seed=seed),
-                "samples_f1": bootstrap(lambda r: samples_f1(y[r], pred[r]), docs, resamples=resamples, seed=seed),
-                "family_micro_f1": bootstrap(lambda r: _micro_f1(fam_t[r], fam_p[r]), docs,
-                                             resamples=resamples, seed=seed),
-            }
-            result["sentences"] = metrics
-        if "rebuttals" in chosen:
-            p_rebuttal = pred[rebuttal_rows]
-            fa = false_alarm_rate(y_rebuttal, p_rebuttal)
-            fa["interval"] = bootstrap(lambda r: _false_alarms(y_rebuttal[r], p_rebuttal[r]), rebuttal_docs,
-                                       resamples=resamples, seed=seed)
-            result["rebuttals"] = fa
-        if "articles" in chosen:
-            article_ids, gold_articles = article_rollup(docs, y)
-            _, article_proba = article_rollup(docs, proba, rollup=lambda rows: rollup_scores(rows, len(model.frames)))
-            pred_articles = apply_thresholds(article_proba, model.thresholds)
-            fam_gold = codebook.family_indicator(gold_articles)
-            fam_pred = codebook.family_indicator(pred_articles)
-            result["articles"] = {
-                "n": len(article_ids),
-                "samples_f1_frames": bootstrap(lambda r: samples_f1(gold_articles[r], pred_articles[r]),
-                                               article_ids, resamples=resamples, seed=seed),
-                "samples_f1_families": bootstrap(lambda r: samples_f1(fam_gold[r], fam_pred[r]),
-                                                 article_ids, resamples=resamples, seed=seed),
-            }
-        if "calibration" in chosen:
-            bins = definitions["calibration"].get("bins", 10)
-            brier = brier_scores(y, proba)
-            result["calibration"] = {
-                "per_frame": {f: {"ece": expected_calibration_error(y[:, j], proba[:, j], bins),
-                                  "brier": float(brier[j])} for j, f in enumerate(codebook.frame_ids)},
-                "ece_pooled": expected_calibration_error(y.ravel(), proba.ravel(), bins),
-                "brier_mean": float(brier.mean()),
-                "reliability": reliability_curve(y, proba, bins),
-            }
-        if "speed" in chosen:
-            spec = definitions["speed"]
-            result["speed"] = {**_speed(model, texts, seed_articles * spec.get("article_repeat", 1),
-                                        spec.get("sentences", 20000)), **extra}
-        report["models"][name] = result
-
-    learned = [name for name, _, _ in entries]
-    for a, b in combinations(learned, 2):
-        pa, pb = predictions[a][1], predictions[b][1]
-        diff = {
-            "micro_f1": paired_bootstrap(lambda r: _micro_f1(y[r], pa[r]), lambda r: _micro_f1(y[r], pb[r]),
-                                         docs, resamples=resamples, seed=seed),
-            "macro_f1": paired_bootstrap(lambda r: _macro_f1(y[r], pa[r]), lambda r: _macro_f1(y[r], pb[r]),
-                                         docs, resamples=resamples, seed=seed),
-        }
-        ra, rb = pa[rebuttal_rows], pb[rebuttal_rows]
-        diff["rebuttal_false_alarms"] = paired_bootstrap(
-            lambda r: _false_alarms(y_rebuttal[r], ra[r]), lambda r: _false_alarms(y_rebuttal[r], rb[r]),
-            rebuttal_docs, resamples=resamples, seed=seed)
-        fa = per_frame.get(a) or sentence_metrics(y, pa)["per_frame"]
-        fb = per_frame.get(b) or sentence_metrics(y, pb)["per_frame"]
-        diff["per_frame_f1_delta"] = {f: fb[f]["f1"] - fa[f]["f1"] for f in codebook.frame_ids}
-        report["differences"][f"{b} - {a}"] = diff
-
-    report["summary_table"] = summary_table(report)
-    if output is not None:
-        out = Path(output)
-        out.mkdir(parents=True, exist_ok=True)
-        (out / "report.json").write_text(json.dumps(report, indent=1, default=float) + "\n")
-        report["pictures"] = benchmark_pictures(report, out)
-        (out / "report.md").write_text(benchmark_markdown(report))
-    return report
+        spec = definitions["speed"]
+        path = spec.get("articles")
+        articles = list(read_articles(path)) * spec.get("article_repeat", 1) if path and Path(path).exists() else []
+    report: dict[str, Any] = {"split": split, "sentences": len(texts), "documents": len(set(docs)),
+                              "resamples": resamples, "seed": seed, "suites": chosen}
+    report.update(evaluate(entries, texts, y, docs, [s.kind for s in sentences], suites=chosen,
+                           codebook=codebook, resamples=resamples, seed=seed,
+                           bins=definitions.get("calibration", {}).get("bins", 10),
+                           speed_sentences=definitions.get("speed", {}).get("sentences", 20000),
+                           articles=articles))
+    return write_report(report, output, codebook)

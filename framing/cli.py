@@ -17,9 +17,12 @@ EXAMPLES = {
     "tag": "framing tag ../shared/seeds/002_9a8ee03d3a2b590f.txt",
     "score": "framing score ../shared/seeds --level article -o scores.jsonl",
     "models": "framing models",
-    "train": "framing train --name frames --version 1.0.0 --default",
-    "bench": "framing bench --models frames@1.0.0 frames-word@1.0.0 -o benchmarks/results/latest",
-    "annotations": "framing annotations validate annotations/",
+    "train": "framing train --name frames --version 1.0.0 --default\n"
+             "         framing train --data labels.csv --codebook codebook.yaml --name mine --version 0.1.0",
+    "bench": "framing bench --models frames@1.0.0 frames-word@1.0.0 -o benchmarks/results/latest\n"
+             "         framing bench --models mine@0.1.0 mine@0.2.0 --data heldout.csv -o bench-out",
+    "annotations": "framing annotations validate annotations/\n"
+                   "         framing annotations import --format label-studio export.json -o labels.jsonl",
     "view": "framing view ../shared/seeds/004_da9ea7aea5780472.txt -o page.html",
     "trends": "framing trends scores.jsonl -o trends/ --by source --freq month",
 }
@@ -84,6 +87,10 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--rebuttal-weight", type=float, default=1.0)
     train.add_argument("--description", default="")
     train.add_argument("--default", action="store_true", help="make this version the default")
+    _add_data_options(train, "train on this labelled file instead of annotations/ "
+                             "(CSV, TSV, JSONL, Parquet or a saved datasets folder)")
+    train.add_argument("--codebook", default=None, help="codebook file (JSON or YAML) the labels use "
+                                                       "(default: the built-in codebook)")
 
     bench = add("bench", "Compare model versions on the benchmark suites of the frozen test split.")
     bench.add_argument("--models", nargs="+", required=True)
@@ -92,6 +99,7 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--corpus", default=None)
     bench.add_argument("--resamples", type=int, default=1000)
     bench.add_argument("-o", "--output", default="benchmarks/results/latest")
+    _add_data_options(bench, "benchmark on this labelled file instead of the frozen test split")
 
     ann = add("annotations", "Validate, count, split, measure agreement on, or export the gold set.")
     ann_sub = ann.add_subparsers(dest="action", required=True)
@@ -106,9 +114,35 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--json", action="store_true")
         if action == "export":
             p.add_argument("-o", "--output", required=True)
+            p.add_argument("--format", default="dataset", choices=("dataset", "label-studio", "doccano"),
+                           help="dataset: a Hugging Face dataset folder; label-studio: JSON tasks; "
+                                "doccano: JSONL, or a zip of one file per annotator when -o ends in .zip")
+            p.add_argument("--data", default=None,
+                           help="export this labelled JSONL (from `annotations import`) instead of the gold set")
+            p.add_argument("--codebook", default=None, help="codebook of --data (default: built-in)")
         if action == "split":
             p.add_argument("--seed", type=int, default=0)
+    imp = ann_sub.add_parser("import", help="convert a Label Studio or doccano export to labelled JSONL")
+    imp.add_argument("input", help="Label Studio JSON export, or doccano .jsonl / per-user .zip export")
+    imp.add_argument("--format", required=True, choices=("label-studio", "doccano"))
+    imp.add_argument("-o", "--output", required=True, help="labelled JSONL (text, frames, annotator, ...)")
+    imp.add_argument("--codebook", default=None, help="codebook the labels use (default: built-in)")
+    imp.add_argument("--text-key", default="text", help="Label Studio: task data key of the text")
+    imp.add_argument("--annotator", default=None, help="doccano .jsonl: annotator when the file names none")
+    config = ann_sub.add_parser("label-config", help="print a Label Studio labelling config for the codebook")
+    config.add_argument("--codebook", default=None, help="codebook file (default: built-in)")
+    config.add_argument("-o", "--output", default=None, help="write it to this file (default: stdout)")
     return parser
+
+
+def _add_data_options(parser: argparse.ArgumentParser, data_help: str) -> None:
+    """--data FILE and the columns to read from it (framing train / bench on a user's labels)."""
+    parser.add_argument("--data", default=None, help=data_help)
+    parser.add_argument("--text-field", default="text", help="column with the sentence (default: text)")
+    parser.add_argument("--frames-field", default="frames",
+                        help="column with the frames: a JSON list or ids separated by ';' (default: frames)")
+    parser.add_argument("--group-field", default=None, help="column with the document id of each sentence")
+    parser.add_argument("--kind-field", default=None, help="column with the document kind (news, factcheck …)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -191,9 +225,16 @@ def _models(args) -> int:
 
 
 def _train(args) -> int:
+    from .errors import InputError
     from .training import train_model
 
     params = json.loads(args.params)
+    if args.data is not None:
+        from .cli_own import train_on_data_command
+
+        return train_on_data_command(args, params)
+    if args.codebook is not None:
+        raise InputError("--codebook needs --data: the gold set in annotations/ uses the built-in codebook")
     estimator, folder = train_model(args.annotations, name=args.name, version=args.model_version,
                                     corpus=args.corpus, params=params,
                                     rebuttal_weight=args.rebuttal_weight, make_default=args.default,
@@ -209,6 +250,18 @@ def _train(args) -> int:
 def _bench(args) -> int:
     from .benchmark import run_benchmark
 
+    if args.data is not None:
+        from .userbench import run_user_benchmark
+
+        report = run_user_benchmark(args.models, args.data, text_field=args.text_field,
+                                    frames_field=args.frames_field, group_field=args.group_field,
+                                    kind_field=args.kind_field, suites=args.suite, output=args.output,
+                                    resamples=args.resamples, annotations=args.annotations,
+                                    corpus=args.corpus)
+        print(report["summary_table"])
+        print(f"\nwrote {Path(args.output) / 'report.md'} and report.json")
+        return 0
+
     report = run_benchmark(args.models, suites=args.suite, annotations=args.annotations,
                            corpus=args.corpus, output=args.output, resamples=args.resamples)
     print(report["summary_table"])
@@ -218,6 +271,11 @@ def _bench(args) -> int:
 
 def _annotations(args) -> int:
     from .annotations import AnnotationError, load_annotations
+
+    if args.action in ("import", "label-config") or getattr(args, "format", "dataset") != "dataset":
+        from .cli_own import interop_command
+
+        return interop_command(args)
 
     if args.action == "validate":
         try:

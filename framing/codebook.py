@@ -16,7 +16,7 @@ from typing import Iterable, Sequence
 
 from .errors import InputError
 
-__all__ = ["Frame", "Codebook", "UnknownFrameError", "load_codebook"]
+__all__ = ["Frame", "Codebook", "UnknownFrameError", "load_codebook", "content_sha256"]
 
 
 class UnknownFrameError(InputError):
@@ -31,7 +31,8 @@ class Frame:
     family: str
     name: str
     definition: str
-    example: str
+    example: str = ""
+    examples: tuple[str, ...] = ()
 
 
 class Codebook:
@@ -48,23 +49,30 @@ class Codebook:
     """
 
     def __init__(self, data: dict, raw: bytes = b""):
-        self.version: int = int(data["version"])
+        self.version: int | str = _version(data["version"])
+        self.name: str = str(data.get("name", ""))
         self.families: tuple[str, ...] = tuple(data["families"])
         self.rules: dict[str, str] = dict(data.get("rules", {}))
         self.document_kinds: tuple[str, ...] = tuple(data["document_kinds"])
         # Document kinds whose text rebuts frames (fact-checks): benchmarks measure false alarms there.
-        self.rebuttal_kinds: tuple[str, ...] = tuple(data.get("rebuttal_kinds", ()))
+        self.rebuttal_kinds: tuple[str, ...] = tuple(data.get("rebuttal_kinds", ("disproof", "factcheck")))
         # The oldest version with the same frame ids: models trained since then stay valid.
         self.frames_unchanged_since: int = int(data.get("frames_unchanged_since", self.version))
         self.frames: tuple[Frame, ...] = tuple(Frame(**f) for f in data["frames"])
         self.frame_ids: tuple[str, ...] = tuple(f.id for f in self.frames)
         self._by_id = {f.id: f for f in self.frames}
+        self.data: dict = data
         self.sha256: str = hashlib.sha256(raw).hexdigest() if raw else ""
         for frame in self.frames:
             if frame.family not in self.families:
                 raise InputError(f"frame {frame.id!r} names unknown family {frame.family!r}")
         if len(self._by_id) != len(self.frames):
             raise InputError("codebook defines a frame id twice")
+
+    @property
+    def content_sha256(self) -> str:
+        """SHA-256 of the codebook's content (canonical JSON), whatever file format it came from."""
+        return content_sha256(self.data)
 
     def __len__(self) -> int:
         return len(self.frames)
@@ -131,6 +139,26 @@ class Codebook:
             for family in self.families
         ]
         return np.stack(columns, axis=1)
+
+
+def content_sha256(data: dict) -> str:
+    """SHA-256 of a codebook's data as canonical JSON (sorted keys, no spaces, UTF-8).
+
+    Examples
+    --------
+    >>> content_sha256({"version": 1}) == content_sha256({"version": 1})
+    True
+    """
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _version(value) -> int | str:
+    """Codebook version: an integer when it looks like one (the built-in codebook), else a string."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return str(value)
 
 
 @lru_cache(maxsize=1)

@@ -57,6 +57,10 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         Frames with fewer training positives get no classifier and probability 0.
     random_state : int, default=0
         Seed of the solver and of the fold assignment when no groups are given.
+    codebook : dict or None, default=None
+        The data of another codebook (``framing.owncodebook.read_codebook(path).data``): frame
+        ids are then checked against it instead of the built-in codebook, and it travels with
+        the fitted model.
 
     Attributes
     ----------
@@ -97,6 +101,7 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         "cv": numbers.Integral,
         "min_positives": numbers.Integral,
         "random_state": (numbers.Integral, type(None)),
+        "codebook": (dict, type(None)),
     }
 
     def __init__(
@@ -112,6 +117,7 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         cv=5,
         min_positives=3,
         random_state=0,
+        codebook=None,
     ):
         self.frames = frames
         self.word_ngram_range = word_ngram_range
@@ -123,6 +129,7 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         self.cv = cv
         self.min_positives = min_positives
         self.random_state = random_state
+        self.codebook = codebook
 
     # -- validation -----------------------------------------------------------------------
 
@@ -159,10 +166,18 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
                 raise ValueError(f"X[{i}] is {type(text).__name__}; FrameClassifier takes sentence strings")
         return texts
 
+    def _codebook(self):
+        """The built-in codebook, or the one given as ``codebook``."""
+        if self.codebook is None:
+            return load_codebook()
+        from .owncodebook import codebook_from_data
+
+        return codebook_from_data(self.codebook)
+
     def _frame_ids(self) -> list[str]:
+        codebook = self._codebook()
         if self.frames is None:
-            return list(load_codebook().frame_ids)
-        codebook = load_codebook()
+            return list(codebook.frame_ids)
         for frame_id in self.frames:
             codebook.frame(frame_id)
         if len(set(self.frames)) != len(self.frames):
@@ -187,7 +202,7 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
                 raise ValueError(f"y[{row}] is a string; give a list of frame ids per sentence")
             for frame_id in labels:
                 if frame_id not in column:
-                    load_codebook().frame(frame_id)  # raises with the valid ids
+                    self._codebook().frame(frame_id)  # raises with the valid ids
                     raise ValueError(f"y[{row}] names {frame_id!r}, which is not in frames={frames}")
                 matrix[row, column[frame_id]] = 1
         return matrix
@@ -328,7 +343,7 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
     def _column(self, frame: str) -> int:
         """Output column of a frame id; a clear error for ids the codebook or model lacks."""
         check_is_fitted(self, "coef_")
-        frame_id = load_codebook().frame(frame).id
+        frame_id = self._codebook().frame(frame).id
         frames = list(self.frames_)
         if frame_id not in frames:
             raise ValueError(f"frame {frame_id!r} is not one of this model's frames: {', '.join(frames)}")
@@ -343,6 +358,10 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         state = self.__dict__.copy()
         state.pop("_names_cache", None)
         return state
+
+    def __setstate__(self, state):
+        state.setdefault("codebook", None)  # artifacts saved before the parameter existed
+        super().__setstate__(state)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

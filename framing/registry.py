@@ -161,7 +161,8 @@ def save_model(estimator, name: str, version: str, *, metadata: dict[str, Any] |
     folder.mkdir(parents=True, exist_ok=True)
     data = sio.dumps(estimator)
     (folder / MODEL_FILE).write_bytes(data)
-    codebook = load_codebook()
+    own = getattr(estimator, "codebook", None)  # the data of a researcher's own codebook, or None
+    codebook = load_codebook() if own is None else _own_codebook(own)
     record = {
         **(metadata or {}),  # the fields below describe the file itself and cannot be overridden
         "name": name,
@@ -169,7 +170,7 @@ def save_model(estimator, name: str, version: str, *, metadata: dict[str, Any] |
         "artifact_format": ARTIFACT_FORMAT,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "codebook_version": codebook.version,
-        "codebook_sha256": codebook.sha256,
+        "codebook_sha256": codebook.sha256 if own is None else codebook.content_sha256,
         "frames": [str(f) for f in estimator.frames_],
         "thresholds": [float(t) for t in estimator.thresholds_],
         "params": {k: (list(v) if isinstance(v, tuple) else v)
@@ -177,6 +178,9 @@ def save_model(estimator, name: str, version: str, *, metadata: dict[str, Any] |
         "libraries": library_versions(),
         "model_sha256": _sha256(data),
     }
+    record.pop("codebook", None)
+    if own is not None:  # stored whole: the model loads and reports families without the file
+        record["codebook"] = own
     (folder / METADATA_FILE).write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
     if card is not None:
         (folder / "README.md").write_text(card)
@@ -238,14 +242,10 @@ def load_artifact(ref: str | os.PathLike | None = None, root: str | os.PathLike 
     if metadata.get("artifact_format", 1) > ARTIFACT_FORMAT:
         raise ModelRefused(f"{folder}: artifact format {metadata['artifact_format']} is newer than this "
                            f"framing reads ({ARTIFACT_FORMAT}); upgrade framing")
-    codebook = load_codebook()
-    trained_with = metadata.get("codebook_version")
-    if not isinstance(trained_with, int) or not codebook.frames_unchanged_since <= trained_with <= codebook.version:
-        raise ModelRefused(f"{folder}: trained with codebook v{trained_with}, this framing has codebook "
-                           f"v{codebook.version} (same frames since v{codebook.frames_unchanged_since}); "
-                           "retrain with `framing train`")
-    if list(metadata.get("frames", [])) != [f for f in codebook.frame_ids]:
-        raise ModelRefused(f"{folder}: its frames differ from codebook v{codebook.version}'s frame ids")
+    if metadata.get("codebook") is not None:
+        _check_own_codebook(metadata, folder)
+    else:
+        _check_builtin_codebook(metadata, folder)
     untrusted = sorted((_types_in(data, model_path) | set(sio.get_untrusted_types(data=data)))
                        - set(TRUSTED_TYPES))
     if untrusted:
@@ -255,4 +255,38 @@ def load_artifact(ref: str | os.PathLike | None = None, root: str | os.PathLike 
 
     if not isinstance(estimator, FrameClassifier):
         raise ModelRefused(f"{model_path}: holds a {type(estimator).__name__}, not a FrameClassifier")
+    if getattr(estimator, "codebook", None) != metadata.get("codebook"):
+        raise ModelRefused(f"{model_path}: the codebook inside the model differs from its metadata")
     return estimator, metadata
+
+
+def _own_codebook(data: dict):
+    from .owncodebook import codebook_from_data
+
+    return codebook_from_data(data)
+
+
+def _check_own_codebook(metadata: dict[str, Any], folder: Path) -> None:
+    """A model trained on a researcher's own codebook: check the stored codebook against its hash."""
+    from .owncodebook import CodebookError
+
+    try:
+        codebook = _own_codebook(metadata["codebook"])
+    except (CodebookError, KeyError, TypeError, ValueError) as error:
+        raise ModelRefused(f"{folder}: its stored codebook is unreadable ({error})") from None
+    if codebook.content_sha256 != metadata.get("codebook_sha256"):
+        raise ModelRefused(f"{folder}: its stored codebook does not match codebook_sha256 "
+                           f"({str(metadata.get('codebook_sha256'))[:12]}…); the metadata was edited")
+    if list(metadata.get("frames", [])) != list(codebook.frame_ids):
+        raise ModelRefused(f"{folder}: its frames differ from its own codebook's frame ids")
+
+
+def _check_builtin_codebook(metadata: dict[str, Any], folder: Path) -> None:
+    codebook = load_codebook()
+    trained_with = metadata.get("codebook_version")
+    if not isinstance(trained_with, int) or not codebook.frames_unchanged_since <= trained_with <= codebook.version:
+        raise ModelRefused(f"{folder}: trained with codebook v{trained_with}, this framing has codebook "
+                           f"v{codebook.version} (same frames since v{codebook.frames_unchanged_since}); "
+                           "retrain with `framing train`")
+    if list(metadata.get("frames", [])) != [f for f in codebook.frame_ids]:
+        raise ModelRefused(f"{folder}: its frames differ from codebook v{codebook.version}'s frame ids")

@@ -32,7 +32,7 @@ class ScoreFileError(InputError):
 def _raw_records(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
     suffix = path.suffix.lower()
     if not path.is_file():
-        raise FileNotFoundError(f"{path}: no such score file")
+        raise ScoreFileError(str(path), "no such score file")
     if suffix in _JSONL:
         with open(path, encoding="utf-8") as handle:
             for number, line in enumerate(handle, 1):

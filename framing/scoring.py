@@ -43,7 +43,14 @@ class Tagger:
         self.reference = f"{metadata.get('name')}@{metadata.get('version')}"
         self.frames: list[str] = [str(f) for f in estimator.frames_]
         self.thresholds = np.asarray(estimator.thresholds_, dtype=float)
-        codebook = load_codebook()
+        own = metadata.get("codebook")  # a researcher's own codebook travels in the metadata
+        if own is not None:
+            from .owncodebook import codebook_from_data
+
+            codebook = codebook_from_data(own)
+        else:
+            codebook = load_codebook()
+        self.codebook = codebook
         self.families: list[str] = [codebook.family_of(f) for f in self.frames]
 
     def __repr__(self) -> str:

@@ -12,9 +12,9 @@ PACKAGE = ROOT / "framing"
 
 # The one-way order of the modules: a module may import only modules listed before it.
 LAYERS = [
-    "errors", "codebook", "labels", "segmentation", "cleaning", "readers", "corpus", "splits", "goldset",
-    "annotations", "agreement", "evaluation", "model", "registry", "worklist", "records", "scoring", "writers",
-    "batch", "scorefiles", "views", "trends", "trends_report", "integrations.dask", "reports", "training", "benchmark", "cli",
+    "errors", "codebook", "owncodebook", "interop", "labels", "segmentation", "cleaning", "readers", "corpus", "splits", "goldset",
+    "annotations", "userdata", "agreement", "evaluation", "model", "registry", "worklist", "records", "scoring", "writers",
+    "batch", "scorefiles", "views", "trends", "trends_report", "integrations.dask", "reports", "training", "usertraining", "benchmark", "userbench", "cli_own", "cli",
 ]
 
 
