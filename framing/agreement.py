@@ -47,9 +47,10 @@ def agreement(gold: GoldSet) -> dict[str, Any]:
     per_frame = {f: _stats(first[:, i], second[:, i]) for i, f in enumerate(codebook.frame_ids)}
     family_a, family_b = codebook.family_indicator(first), codebook.family_indicator(second)
     per_family = {f: _stats(family_a[:, i], family_b[:, i]) for i, f in enumerate(codebook.families)}
-    kinds = defaultdict(list)
+    kinds, sources = defaultdict(list), defaultdict(list)
     for row, s in enumerate(pairs):
         kinds[s.kind].append(row)
+        sources[s.source].append(row)
     return {
         "sentences": len(pairs),
         "documents": len({s.doc_id for s in pairs}),
@@ -58,6 +59,8 @@ def agreement(gold: GoldSet) -> dict[str, Any]:
         "overall": _stats(first, second),
         "per_kind": {k: {"sentences": len(rows), **_stats(first[rows], second[rows])}
                      for k, rows in sorted(kinds.items())},
+        "per_source": {k: {"sentences": len(rows), "documents": len({pairs[r].doc_id for r in rows}),
+                           **_stats(first[rows], second[rows])} for k, rows in sorted(sources.items())},
         "per_family": per_family,
         "per_frame": per_frame,
     }

@@ -222,7 +222,10 @@ def agreement_table(result) -> str:
              f"identical frame sets: {result['exact_match']:.1%}",
              f"overall (every sentence x frame decision): alpha {fmt(result['overall']['alpha'], 2)}, "
              f"kappa {fmt(result['overall']['kappa'], 2)}", "",
-             f"{'frame':<26}{'alpha':>6}{'kappa':>7}{'pos A':>7}{'pos B':>7}{'both':>6}"]
+             f"{'source':<26}{'alpha':>6}{'kappa':>7}{'sents':>7}{'docs':>7}"]
+    for name, m in result.get("per_source", {}).items():
+        lines.append(f"{name:<26}{fmt(m['alpha'], 2):>6}{fmt(m['kappa'], 2):>7}{m['sentences']:>7}{m['documents']:>7}")
+    lines += ["", f"{'frame':<26}{'alpha':>6}{'kappa':>7}{'pos A':>7}{'pos B':>7}{'both':>6}"]
     for name, m in list(result["per_frame"].items()) + [("", None)] + list(result["per_family"].items()):
         if m is None:
             lines.append(f"{'family':<26}")
