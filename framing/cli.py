@@ -122,6 +122,14 @@ def _parser() -> argparse.ArgumentParser:
             p.add_argument("--codebook", default=None, help="codebook of --data (default: built-in)")
         if action == "split":
             p.add_argument("--seed", type=int, default=0)
+    queue = ann_sub.add_parser("queue", help="rank unlabelled documents of a corpus file for labelling "
+                                               "(model uncertainty + expected frame density); orders work, gives no labels")
+    queue.add_argument("corpus_file", help="a JSONL corpus file (case_id/doc_id/id and text fields)")
+    queue.add_argument("--annotations", default="annotations", help="documents labelled here are left out")
+    queue.add_argument("--model", default=None)
+    queue.add_argument("--fields", nargs="*", default=None, help="text fields, in order (default: summary "
+                                                                 "and disproof, else title and text)")
+    queue.add_argument("-o", "--output", default=None, help="worklist TSV (default: stdout)")
     imp = ann_sub.add_parser("import", help="convert a Label Studio or doccano export to labelled JSONL")
     imp.add_argument("input", help="Label Studio JSON export, or doccano .jsonl / per-user .zip export")
     imp.add_argument("--format", required=True, choices=("label-studio", "doccano"))
@@ -269,7 +277,29 @@ def _bench(args) -> int:
     return 0
 
 
+def _queue(args) -> int:
+    from .scoring import load
+    from .worklist import corpus_documents, rank_documents
+
+    labelled = set()
+    for path in sorted(Path(args.annotations).glob("*.jsonl")) if Path(args.annotations).is_dir() else []:
+        with open(path, encoding="utf-8") as handle:
+            labelled.update(json.loads(line)["doc_id"] for line in handle if line.strip())
+    ranked = rank_documents(load(args.model), corpus_documents(args.corpus_file, fields=args.fields,
+                                                               exclude=labelled))
+    lines = ["doc_id\tpriority\tuncertainty\tdensity\tsentences"] + [
+        f"{d.doc_id}\t{d.priority:.4f}\t{d.uncertainty:.4f}\t{d.density:.4f}\t{d.sentences}" for d in ranked]
+    if args.output:
+        Path(args.output).write_text("\n".join(lines) + "\n", encoding="utf-8")
+        print(f"wrote {args.output}: {len(ranked)} unlabelled document(s), most useful first", file=sys.stderr)
+    else:
+        print("\n".join(lines))
+    return 0
+
+
 def _annotations(args) -> int:
+    if args.action == "queue":
+        return _queue(args)
     from .annotations import AnnotationError, load_annotations
 
     if args.action in ("import", "label-config") or getattr(args, "format", "dataset") != "dataset":

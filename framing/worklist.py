@@ -9,14 +9,22 @@ cannot yet decide are read first.
 
 from __future__ import annotations
 
+import json
+import os
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
+from .corpus import document_id
+from .errors import InputError
 from .labels import apply_thresholds
+from .segmentation import split_sentences
 
-__all__ = ["RankedDocument", "rank_documents"]
+__all__ = ["RankedDocument", "rank_documents", "corpus_documents", "TEXT_FIELDS"]
+
+# The fields read from a corpus document, in order: EUvsDisinfo cases, else articles.
+TEXT_FIELDS = (("summary", "disproof"), ("title", "text"))
 
 
 @dataclass(frozen=True)
@@ -78,3 +86,36 @@ def rank_documents(model, documents: Iterable[tuple[str, Sequence[str]]]) -> lis
         ranked.append(RankedDocument(doc_id, uncertainty + density, uncertainty, density, len(sentences)))
     ranked.sort(key=lambda d: (-d.priority, d.doc_id))
     return ranked
+
+
+def corpus_documents(path: str | os.PathLike, *, fields: Sequence[str] | None = None,
+                     exclude: Iterable[str] = ()) -> Iterator[tuple[str, list[str]]]:
+    """``(doc_id, sentences)`` for every document of a JSONL corpus file not in ``exclude``.
+
+    ``fields`` are read in order (default: ``summary`` and ``disproof`` when the document
+    has them, else ``title`` and ``text``) and segmented as the gold set is.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> path = os.path.join(tempfile.mkdtemp(), "c.jsonl")
+    >>> _ = open(path, "w").write('{"doc_id": "d1", "title": "T.", "text": "One. Two."}\\n')
+    >>> list(corpus_documents(path))
+    [('d1', ['T.', 'One.', 'Two.'])]
+    """
+    exclude = set(exclude)
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as error:
+                raise InputError(f"{path}:{number}: invalid JSON ({error.msg})") from None
+            doc_id = document_id(record) if isinstance(record, dict) else None
+            if doc_id is None:
+                raise InputError(f"{path}:{number}: no case_id, doc_id or id field")
+            if doc_id in exclude:
+                continue
+            chosen = fields or next((f for f in TEXT_FIELDS if any(k in record for k in f)), TEXT_FIELDS[1])
+            yield doc_id, [s.text for field in chosen for s in split_sentences(record.get(field) or "")]
