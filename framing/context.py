@@ -209,7 +209,7 @@ class ContextFrameClassifier(ClassifierMixin, BaseEstimator):
     ...          "NATO keeps expanding east to Russia's borders.", "The meeting was on Monday."] * 5
     >>> frames = [["nato_encirclement"], [], ["nato_encirclement"], []] * 5
     >>> clf = ContextFrameClassifier(min_df=1, cv=2, min_positives=2).fit(texts, frames)
-    >>> clf.predict(["NATO is expanding to the east."])[0, list(clf.frames_).index("nato_encirclement")]
+    >>> int(clf.predict(["NATO is expanding to the east."])[0, list(clf.frames_).index("nato_encirclement")])
     1
     >>> proba = clf.predict_proba_documents(["NATO surrounds Russia.", "The weather was fine."],
     ...                                     doc_ids=["a", "a"], kinds=None)

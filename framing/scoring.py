@@ -98,7 +98,17 @@ class Tagger:
         """Score a batch of articles in one ``predict_proba`` call; one result per article."""
         segmented = [split_sentences(a.text) for a in articles]
         texts = [s.text for sentences in segmented for s in sentences]
-        proba = self.predict_proba(texts) if texts else np.zeros((0, len(self.frames)))
+        if not texts:
+            proba = np.zeros((0, len(self.frames)))
+        elif hasattr(self.estimator, "predict_proba_documents"):
+            # Context-aware estimators read each sentence in its article: neighbours within the
+            # article, paragraphs as blocks (the rebuttal detector's scope).
+            proba = self.estimator.predict_proba_documents(
+                texts, doc_ids=[i for i, sentences in enumerate(segmented) for _ in sentences],
+                positions=[s.index for sentences in segmented for s in sentences],
+                blocks=[s.paragraph for sentences in segmented for s in sentences])
+        else:
+            proba = self.predict_proba(texts)
         results = []
         offset = 0
         for article, sentences in zip(articles, segmented):
