@@ -196,7 +196,7 @@ def speed(gold, n=100_000, repeats=3):
         def run():
             nonlocal count
             count = 0
-            for chunk in _chunks(articles, 256):
+            for chunk in _chunks(articles, 256, set()):
                 for records in tagger._score_batch(chunk, level="sentence"):
                     count += len(records)
         times = []
