@@ -14,6 +14,7 @@ from sklearn.pipeline import FeatureUnion
 from sklearn.utils.validation import check_is_fitted
 
 from .codebook import load_codebook
+from .calibration import best_threshold, sigmoid
 from .labels import apply_thresholds
 
 __all__ = ["FrameClassifier"]
@@ -289,8 +290,8 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
             platt = LogisticRegression(C=1e4, solver="lbfgs")
             platt.fit(oof[:, [j]], Y[:, j])
             calibration[j] = platt.coef_[0, 0], platt.intercept_[0]
-            oof_proba[:, j] = _sigmoid(oof[:, j] * calibration[j, 0] + calibration[j, 1])
-            thresholds[j] = _best_threshold(oof_proba[:, j], Y[:, j])
+            oof_proba[:, j] = sigmoid(oof[:, j] * calibration[j, 0] + calibration[j, 1])
+            thresholds[j] = best_threshold(oof_proba[:, j], Y[:, j])
 
         self.vectorizer_ = self._make_vectorizer()
         features = self.vectorizer_.fit_transform(texts_array)
@@ -316,7 +317,7 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
     def predict_proba(self, X) -> np.ndarray:
         """Calibrated probability of each frame, shape ``(n, n_frames)``; inactive frames are 0."""
         scores = self.decision_function(X)
-        proba = _sigmoid(scores * self.calibration_[:, 0] + self.calibration_[:, 1])
+        proba = sigmoid(scores * self.calibration_[:, 0] + self.calibration_[:, 1])
         proba[:, ~self.active_] = 0.0
         return proba
 
@@ -369,21 +370,3 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         tags.target_tags.multi_output = True
         tags.classifier_tags.multi_label = True
         return tags
-
-
-def _sigmoid(values: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(values, -500, 500)))
-
-
-def _best_threshold(proba: np.ndarray, truth: np.ndarray) -> float:
-    """Threshold in [0.05, 0.95] that maximises F1 on out-of-fold probabilities (the lowest
-    such threshold on ties).  All candidates are scored at once from sorted probabilities."""
-    truth = np.asarray(truth).astype(bool)
-    positives = int(truth.sum())
-    if positives == 0:
-        return 1.0
-    candidates = np.unique(np.clip(np.round(proba, 3), 0.05, 0.95))
-    predicted = len(proba) - np.searchsorted(np.sort(proba), candidates, side="left")
-    true_positives = positives - np.searchsorted(np.sort(proba[truth]), candidates, side="left")
-    f1 = 2 * true_positives / (predicted + positives)
-    return float(candidates[int(np.argmax(f1))])

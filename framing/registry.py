@@ -35,6 +35,8 @@ _VERSION = re.compile(r"^\d+\.\d+\.\d+$")
 # for is never trusted.
 TRUSTED_TYPES = [
     "framing.model.FrameClassifier",
+    "framing.context.ContextFrameClassifier",
+    "framing.pieces.PieceVectorizer",
     "sklearn.pipeline.FeatureUnion",
     "sklearn.feature_extraction.text.TfidfVectorizer",
     "sklearn.feature_extraction.text.TfidfTransformer",
@@ -251,10 +253,11 @@ def load_artifact(ref: str | os.PathLike | None = None, root: str | os.PathLike 
     if untrusted:
         raise ModelRefused(f"{model_path}: refuses to load untrusted type(s): {', '.join(untrusted)}")
     estimator = sio.loads(data, trusted=TRUSTED_TYPES)
+    from .context import ContextFrameClassifier
     from .model import FrameClassifier
 
-    if not isinstance(estimator, FrameClassifier):
-        raise ModelRefused(f"{model_path}: holds a {type(estimator).__name__}, not a FrameClassifier")
+    if not isinstance(estimator, (FrameClassifier, ContextFrameClassifier)):
+        raise ModelRefused(f"{model_path}: holds a {type(estimator).__name__}, not a framing estimator")
     if getattr(estimator, "codebook", None) != metadata.get("codebook"):
         raise ModelRefused(f"{model_path}: the codebook inside the model differs from its metadata")
     return estimator, metadata

@@ -103,7 +103,17 @@ class Tagger:
     def _scored(self, articles: Sequence[Article]) -> Iterator[tuple[Article, Segments, np.ndarray]]:
         segmented = [segment(a.text) for a in articles]
         texts = [s.text for segments in segmented for s in segments.sentences]
-        proba = self.predict_proba(texts) if texts else np.zeros((0, len(self.frames)))
+        if not texts:
+            proba = np.zeros((0, len(self.frames)))
+        elif hasattr(self.estimator, "predict_proba_documents"):
+            # Context-aware estimators read each sentence in its article: neighbours within the
+            # article, paragraphs as blocks (the rebuttal detector's scope).
+            proba = self.estimator.predict_proba_documents(
+                texts, doc_ids=[i for i, cut in enumerate(segmented) for _ in cut.sentences],
+                positions=[s.index for cut in segmented for s in cut.sentences],
+                blocks=[s.paragraph for cut in segmented for s in cut.sentences])
+        else:
+            proba = self.predict_proba(texts)
         offset = 0
         for article, segments in zip(articles, segmented):
             n = len(segments.sentences)

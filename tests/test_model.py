@@ -152,7 +152,7 @@ def test_explain_weights_sum_to_decision_value():
 def test_threshold_search_matches_brute_force_f1():
     from sklearn.metrics import f1_score
 
-    from framing.model import _best_threshold
+    from framing.calibration import best_threshold
 
     rng = np.random.default_rng(0)
     for trial in range(30):
@@ -164,4 +164,4 @@ def test_threshold_search_matches_brute_force_f1():
         candidates = np.unique(np.clip(np.round(proba, 3), 0.05, 0.95))
         scores = [f1_score(truth, proba >= t, zero_division=0) for t in candidates]
         expected = 1.0 if not truth.any() else float(candidates[int(np.argmax(scores))])
-        assert _best_threshold(proba, truth) == expected
+        assert best_threshold(proba, truth) == expected
