@@ -21,6 +21,7 @@ import numpy as np
 
 from .annotations import load_annotations
 from .codebook import load_codebook
+from .documents import gold_context
 from .errors import InputError
 from .evaluation import (KeywordBaseline, MajorityBaseline, article_rollup, bootstrap, brier_scores,
                          expected_calibration_error, false_alarm_rate, false_alarm_share, macro_f1, micro_f1,
@@ -102,11 +103,13 @@ def baseline_entries(codebook) -> list[tuple[str, Any, dict]]:
 def evaluate(entries: Sequence[tuple[str, Any, dict]], texts: Sequence[str], y: np.ndarray,
              docs: Sequence[str], kinds: Sequence[str], *, suites: Sequence[str], codebook,
              resamples: int = 1000, seed: int = 0, bins: int = 10, speed_sentences: int = 20000,
-             articles: Sequence = ()) -> dict[str, Any]:
+             articles: Sequence = (), positions: Sequence[int] | None = None,
+             blocks: Sequence | None = None) -> dict[str, Any]:
     """Run the chosen suites for every entry on one labelled set: the one benchmark core.
 
     ``docs`` groups rows for the bootstrap (all of a document's sentences move together);
-    ``kinds`` marks the rebuttal rows (the codebook's rebuttal kinds).  Returns the
+    ``kinds`` marks the rebuttal rows (the codebook's rebuttal kinds).  Models that read
+    sentences in context get ``docs``, ``positions`` and ``blocks`` (never the kind).  Returns the
     ``models`` and ``differences`` parts of a report; every pair of entries gets a paired
     bootstrap of the difference on the same resamples.
     """
@@ -121,7 +124,11 @@ def evaluate(entries: Sequence[tuple[str, Any, dict]], texts: Sequence[str], y: 
     models: dict[str, Any] = {}
     predictions = {}
     for name, model, extra in entries:
-        proba = model.predict_proba(list(texts))
+        if hasattr(model, "predict_proba_in_documents"):
+            proba = model.predict_proba_in_documents(
+                list(texts), docs, list(range(len(texts))) if positions is None else positions, blocks)
+        else:
+            proba = model.predict_proba(list(texts))
         pred = apply_thresholds(proba, model.thresholds)
         predictions[name] = (proba, pred)
         result: dict[str, Any] = {}
@@ -234,7 +241,9 @@ def run_benchmark(models: Sequence[str], *, suites: Sequence[str] | None = None,
         articles = list(read_articles(path)) * spec.get("article_repeat", 1) if path and Path(path).exists() else []
     report: dict[str, Any] = {"split": split, "sentences": len(texts), "documents": len(set(docs)),
                               "resamples": resamples, "seed": seed, "suites": chosen}
+    context = gold_context(sentences)
     report.update(evaluate(entries, texts, y, docs, [s.kind for s in sentences], suites=chosen,
+                           positions=context["positions"], blocks=context["blocks"],
                            codebook=codebook, resamples=resamples, seed=seed,
                            bins=definitions.get("calibration", {}).get("bins", 10),
                            speed_sentences=definitions.get("speed", {}).get("sentences", 20000),

@@ -85,6 +85,9 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--version", dest="model_version", default="1.0.0")
     train.add_argument("--params", default="{}", help="FrameClassifier parameters as JSON")
     train.add_argument("--rebuttal-weight", type=float, default=1.0)
+    train.add_argument("--estimator", choices=("sentence", "context"), default="sentence",
+                       help="sentence: FrameClassifier (each sentence alone); context: ContextFrameClassifier "
+                            "(neighbours, any-frame gate, rebuttal-voice detector)")
     train.add_argument("--description", default="")
     train.add_argument("--default", action="store_true", help="make this version the default")
     _add_data_options(train, "train on this labelled file instead of annotations/ "
@@ -244,7 +247,7 @@ def _train(args) -> int:
     if args.codebook is not None:
         raise InputError("--codebook needs --data: the gold set in annotations/ uses the built-in codebook")
     estimator, folder = train_model(args.annotations, name=args.name, version=args.model_version,
-                                    corpus=args.corpus, params=params,
+                                    corpus=args.corpus, params=params, estimator_kind=args.estimator,
                                     rebuttal_weight=args.rebuttal_weight, make_default=args.default,
                                     description=args.description)
     metadata = json.loads((folder / "metadata.json").read_text())

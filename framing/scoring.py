@@ -57,8 +57,17 @@ class Tagger:
         return f"Tagger({self.reference!r}, frames={len(self.frames)})"
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """Calibrated probabilities, shape ``(len(texts), len(frames))``."""
+        """Calibrated probabilities, shape ``(len(texts), len(frames))``, each sentence read alone."""
         return self.estimator.predict_proba(list(texts))
+
+    def predict_proba_in_documents(self, texts: Sequence[str], doc_ids: Sequence, positions: Sequence[int],
+                                   blocks: Sequence | None = None, kinds: Sequence[str] | None = None) -> np.ndarray:
+        """Probabilities of sentences read in their documents (neighbours, block, known kind)
+        when the model uses context; otherwise the same as :meth:`predict_proba`."""
+        if hasattr(self.estimator, "predict_proba_documents"):
+            return self.estimator.predict_proba_documents(list(texts), doc_ids=list(doc_ids),
+                                                          positions=list(positions), blocks=blocks, kinds=kinds)
+        return self.predict_proba(texts)
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:
         """0/1 labels with each frame's threshold applied, same shape as :meth:`predict_proba`."""
@@ -105,15 +114,12 @@ class Tagger:
         texts = [s.text for segments in segmented for s in segments.sentences]
         if not texts:
             proba = np.zeros((0, len(self.frames)))
-        elif hasattr(self.estimator, "predict_proba_documents"):
-            # Context-aware estimators read each sentence in its article: neighbours within the
-            # article, paragraphs as blocks (the rebuttal detector's scope).
-            proba = self.estimator.predict_proba_documents(
+        else:
+            # Each sentence is read in its article: neighbours, and its paragraph as its block.
+            proba = self.predict_proba_in_documents(
                 texts, doc_ids=[i for i, cut in enumerate(segmented) for _ in cut.sentences],
                 positions=[s.index for cut in segmented for s in cut.sentences],
                 blocks=[s.paragraph for cut in segmented for s in cut.sentences])
-        else:
-            proba = self.predict_proba(texts)
         offset = 0
         for article, segments in zip(articles, segmented):
             n = len(segments.sentences)

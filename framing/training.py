@@ -14,6 +14,8 @@ from .annotations import GoldSet, load_annotations
 from .codebook import load_codebook
 from .evaluation import false_alarm_rate, sentence_metrics
 from .labels import apply_thresholds
+from .context import ContextFrameClassifier
+from .documents import gold_context
 from .model import FrameClassifier
 from .registry import save_model
 from .reports import model_card
@@ -28,11 +30,31 @@ def rebuttal_weights(gold_sentences, weight: float) -> np.ndarray:
                      for s in gold_sentences])
 
 
+ESTIMATORS = {"sentence": FrameClassifier, "context": ContextFrameClassifier}
+
+
+def make_estimator(kind: str, params: dict[str, Any] | None = None):
+    """A new estimator of a kind: ``"sentence"`` (:class:`FrameClassifier`) or ``"context"``."""
+    if kind not in ESTIMATORS:
+        raise InputError(f"estimator {kind!r}; use one of {', '.join(ESTIMATORS)}")
+    return ESTIMATORS[kind](**(params or {}))
+
+
+def predict_in_context(estimator, sentences) -> np.ndarray:
+    """Probabilities of gold sentences, read in their documents when the estimator uses context
+    (document kind never given: a benchmark measures what users get without it)."""
+    texts = [s.text for s in sentences]
+    if hasattr(estimator, "predict_proba_documents"):
+        context = gold_context(sentences)
+        return estimator.predict_proba_documents(texts, context["groups"], context["positions"], context["blocks"])
+    return estimator.predict_proba(texts)
+
+
 def evaluate_split(estimator, gold: GoldSet, split: str) -> dict[str, Any]:
     """Sentence metrics on a split, and the false-alarm rate on its rebuttal sentences."""
     chosen = gold.select(split)
     texts, y, _ = gold.arrays(chosen)
-    proba = estimator.predict_proba(texts)
+    proba = predict_in_context(estimator, chosen)
     predicted = apply_thresholds(proba, estimator.thresholds_)
     metrics = sentence_metrics(y, predicted, proba)
     kinds = np.array([s.kind for s in chosen])
@@ -51,6 +73,7 @@ def train_model(
     version: str = "1.0.0",
     corpus: str | os.PathLike | None = None,
     params: dict[str, Any] | None = None,
+    estimator_kind: str = "sentence",
     rebuttal_weight: float = 1.0,
     root: str | os.PathLike | None = None,
     make_default: bool = False,
@@ -66,9 +89,12 @@ def train_model(
         raise InputError("the annotations have no splits.json; run `framing annotations split` first")
     train = gold.select("train")
     texts, y, groups = gold.arrays(train)
-    estimator = FrameClassifier(**(params or {}))
+    estimator = make_estimator(estimator_kind, params)
     started = time.perf_counter()
-    estimator.fit(texts, y, groups=groups, sample_weight=rebuttal_weights(train, rebuttal_weight))
+    if isinstance(estimator, ContextFrameClassifier):
+        estimator.fit(texts, y, **gold_context(train), sample_weight=rebuttal_weights(train, rebuttal_weight))
+    else:
+        estimator.fit(texts, y, groups=groups, sample_weight=rebuttal_weights(train, rebuttal_weight))
     seconds = time.perf_counter() - started
     dev = evaluate_split(estimator, gold, "dev")
     test = evaluate_split(estimator, gold, "test")
