@@ -24,7 +24,7 @@ from .calibration import best_threshold, sigmoid
 from .documents import DocumentContext
 from .model import FrameClassifier
 from .pieces import PieceVectorizer
-from .featurisers import FEATURES, make_vectorizer, project, text_features
+from .featurisers import FEATURES, explain_linear, make_vectorizer, project, text_features
 
 __all__ = ["ContextFrameClassifier"]
 
@@ -47,9 +47,7 @@ class ContextFrameClassifier(ClassifierMixin, BaseEstimator):
         ``pieces``: :class:`framing.pieces.PieceVectorizer` (word n-grams plus per-word
         character n-grams, fast); ``char_wb``: word plus ``char_wb`` ``TfidfVectorizer`` (slow,
         the v1 features); ``word``: word n-grams only.
-    word_ngram_range : tuple of int, default=(1, 2)
-    char_ngram_range : tuple of int, default=(2, 5)
-    min_df : int, default=2
+    word_ngram_range, char_ngram_range, min_df : as in :class:`framing.FrameClassifier`
     C : float, default=4.0
         Inverse regularisation of the frame and gate logistic regressions.
     class_weight : "balanced" or None, default="balanced"
@@ -137,8 +135,6 @@ class ContextFrameClassifier(ClassifierMixin, BaseEstimator):
         self.min_positives = min_positives
         self.random_state = random_state
 
-    # -- checks ---------------------------------------------------------------------------
-
     def _check_params(self) -> None:
         if self.features not in FEATURES:
             raise ValueError(f"features={self.features!r}: use one of {', '.join(FEATURES)}")
@@ -170,8 +166,6 @@ class ContextFrameClassifier(ClassifierMixin, BaseEstimator):
 
     def _project(self, vectorizer, texts, weights, folded=None) -> np.ndarray:
         return project(vectorizer, texts, weights, self.embedding_weight, folded)
-
-    # -- stage 1 ------------------------------------------------------------------------------
 
     def _fit_stage1(self, texts, Y, active, ctx, rebut, weights):
         vectorizer = self._make_vectorizer().fit(texts)
@@ -226,8 +220,6 @@ class ContextFrameClassifier(ClassifierMixin, BaseEstimator):
         if getattr(self, "rebuttal_active_", False) or self._fitting_rebuttal:
             parts.append(r)
         return np.column_stack(parts)
-
-    # -- fit ------------------------------------------------------------------------------------
 
     def fit(self, X, y, *, groups=None, positions=None, blocks=None, kinds=None, sample_weight=None):
         """Learn from sentences in their documents.
@@ -319,8 +311,6 @@ class ContextFrameClassifier(ClassifierMixin, BaseEstimator):
         self.active_ = active
         return self
 
-    # -- predict --------------------------------------------------------------------------------
-
     def _folded(self):
         """Per-process cache of the weights folded into the featuriser (never saved)."""
         cache = self.__dict__.get("_fold_cache")
@@ -371,6 +361,17 @@ class ContextFrameClassifier(ClassifierMixin, BaseEstimator):
         """0/1 matrix of :meth:`predict_proba_documents` at each frame's threshold."""
         return (self.predict_proba_documents(X, doc_ids, positions, blocks, kinds)
                 >= self.thresholds_).astype(np.int64)
+
+    def explain(self, sentence: str, frame: str, top: int = 8) -> dict[str, list[tuple[str, float]]]:
+        """Features of the sentence itself that pushed a frame's stage-1 score up and down."""
+        j = self._column(frame)
+        names = self.vectorizer_.get_feature_names_out()
+        return explain_linear(self.vectorizer_, names, sentence, self.weights_[: len(names), j], top)
+
+    def _column(self, frame: str) -> int:
+        if frame not in list(self.frames_):
+            raise ValueError(f"frame {frame!r} is not one of this model's frames: {', '.join(self.frames_)}")
+        return list(self.frames_).index(frame)
 
     def predict_proba(self, X) -> np.ndarray:
         """Calibrated probabilities for bare sentences, shape ``(n, n_frames)``.

@@ -10,7 +10,7 @@ from sklearn.pipeline import FeatureUnion
 
 from .pieces import PieceVectorizer
 
-__all__ = ["FEATURES", "make_vectorizer", "text_features", "project", "embed"]
+__all__ = ["FEATURES", "make_vectorizer", "text_features", "project", "embed", "explain_linear"]
 
 FEATURES = ("pieces", "char_wb", "word")
 _WORDLLAMA: dict[str, object] = {}
@@ -80,3 +80,24 @@ def project(vectorizer, texts, weights: np.ndarray, embedding_weight: float, fol
     if n_dense:
         scores = scores + embed(texts, embedding_weight) @ weights[-n_dense:]
     return scores
+
+
+def explain_linear(vectorizer, names, sentence: str, weights: np.ndarray, top: int = 8
+                   ) -> dict[str, list[tuple[str, float]]]:
+    """Features of one sentence that pushed a linear score up and down: each feature's value
+    times its weight (with the intercept they add up to the score).
+
+    Examples
+    --------
+    >>> v = make_vectorizer("word", min_df=1).fit(["nato surrounds russia", "it rained"])
+    >>> names = v.get_feature_names_out()
+    >>> w = np.array([1.0 if n == "nato" else -1.0 if n == "rained" else 0.0 for n in names])
+    >>> explain_linear(v, names, "nato surrounds", w)["up"][0][0]
+    'nato'
+    """
+    row = vectorizer.transform([sentence]).tocsr()
+    contributions = [(str(names[i]), float(v * weights[i])) for i, v in zip(row.indices, row.data)]
+    contributions = [c for c in contributions if c[1] != 0]
+    up = sorted((c for c in contributions if c[1] > 0), key=lambda c: -c[1])[:top]
+    down = sorted((c for c in contributions if c[1] < 0), key=lambda c: c[1])[:top]
+    return {"up": up, "down": down}

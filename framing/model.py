@@ -15,6 +15,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .codebook import load_codebook
 from .calibration import best_threshold, sigmoid
+from .featurisers import explain_linear
 from .labels import apply_thresholds
 
 __all__ = ["FrameClassifier"]
@@ -332,14 +333,7 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         the intercept, to the frame's decision value.
         """
         j = self._column(frame)
-        features = self.vectorizer_.transform([sentence])
-        names = self._feature_names()
-        row = features.tocsr()
-        contributions = [(names[i], float(v * self.coef_[j, i])) for i, v in zip(row.indices, row.data)]
-        contributions = [c for c in contributions if c[1] != 0]
-        up = sorted((c for c in contributions if c[1] > 0), key=lambda c: -c[1])[:top]
-        down = sorted((c for c in contributions if c[1] < 0), key=lambda c: c[1])[:top]
-        return {"up": up, "down": down}
+        return explain_linear(self.vectorizer_, self._feature_names(), sentence, self.coef_[j], top)
 
     def _column(self, frame: str) -> int:
         """Output column of a frame id; a clear error for ids the codebook or model lacks."""
