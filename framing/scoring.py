@@ -77,13 +77,21 @@ class Tagger:
         """Frame ids per sentence."""
         return label_lists(self.predict_proba(texts), self.thresholds, self.frames)
 
-    def tag_article(self, text: str | Article, *, evidence: int = DEFAULT_EVIDENCE) -> dict[str, Any]:
+    def tag_article(self, text: str | Article, *, evidence: int = DEFAULT_EVIDENCE,
+                    kind: str | None = None) -> dict[str, Any]:
         """Segment an article and tag every sentence, then roll up.
+
+        ``kind`` (``"factcheck"``, ``"disproof"``, ``"news"`` …), when the caller knows it, tells a
+        context model whether the text speaks in the rebuttal voice; otherwise the model
+        judges that from the text.  An :class:`Article` may carry it as ``meta["kind"]``.
 
         Returns a dict with ``sentences`` (index, start, end, text, frames, scores) and
         ``article`` (per-frame score and label, families, evidence sentences).
         """
         article = text if isinstance(text, Article) else Article(id="article", text=text)
+        if kind is not None:
+            article = Article(article.id, article.text, article.title, article.url, article.date,
+                              article.source, {**article.meta, "kind": kind})
         (article, segments, scores), = self._scored([article])
         return {"article": self._records(article, segments, scores, "article", evidence)[0],
                 "sentences": self._records(article, segments, scores, "sentence", evidence)}
@@ -119,7 +127,8 @@ class Tagger:
             proba = self.predict_proba_in_documents(
                 texts, doc_ids=[i for i, cut in enumerate(segmented) for _ in cut.sentences],
                 positions=[s.index for cut in segmented for s in cut.sentences],
-                blocks=[s.paragraph for cut in segmented for s in cut.sentences])
+                blocks=[s.paragraph for cut in segmented for s in cut.sentences],
+                kinds=[_kind(a) for a, cut in zip(articles, segmented) for _ in cut.sentences])
         offset = 0
         for article, segments in zip(articles, segmented):
             n = len(segments.sentences)
@@ -140,6 +149,12 @@ class Tagger:
     def _rollup(self, head, sentences, scores, evidence):
         return rollup(head, sentences, scores, frames=self.frames, thresholds=self.thresholds,
                       families=self.families, evidence=evidence)
+
+
+def _kind(article: Article) -> str | None:
+    """The document kind the caller gave (a ``kind`` column or parameter), if any."""
+    kind = article.meta.get("kind")
+    return kind if isinstance(kind, str) and kind else None
 
 
 _CACHE: dict[str | None, Tagger] = {}

@@ -190,3 +190,18 @@ def test_tagger_passes_article_context(fitted):
     assert len(scores) == 4
     assert scores[2] < scores[0]
     assert j >= 0
+
+
+def test_tagger_uses_the_kind_the_caller_knows(fitted):
+    from framing.readers import Article
+    from framing.scoring import Tagger
+
+    tagger = Tagger(fitted, {"name": "ctx", "version": "0"})
+    text = "NATO keeps expanding east towards Russia's borders."
+    alone = tagger.tag_article(text)["sentences"][0]["scores"]["nato_encirclement"]
+    as_disproof = tagger.tag_article(text, kind="disproof")["sentences"][0]["scores"]["nato_encirclement"]
+    from_meta = tagger.tag_article(Article("a", text, meta={"kind": "disproof"}))["sentences"][0]["scores"]
+    j = list(fitted.frames_).index("nato_encirclement")
+    expected = fitted.predict_proba_documents([text], doc_ids=["a"], kinds="disproof")[0, j]
+    assert as_disproof == pytest.approx(expected, abs=1e-6) and as_disproof != alone
+    assert from_meta["nato_encirclement"] == as_disproof
