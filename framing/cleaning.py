@@ -15,17 +15,17 @@ __all__ = ["clean_text", "clean_boilerplate", "Cleaned", "split_feed_dump", "loo
 
 # A line that starts the page footer wherever it stands: it and everything after it is dropped.
 _FOOTER_START = re.compile(
-    r"^\s*(?:Leave a (?:Reply|comment)\s*$|Share this:|Like this:|Related(?: posts| articles)?:?$"
-    r"|Read (?:on the topic|also|more)\s*:?$|If you find an error,? please select"
-    r"|Comments?\s*\(\d+\)$|\d+ comments?$|Post navigation$|You may also like\s*:?$)",
+    r"^\s*(?:Leave a (?:Reply|comment)\s*$|Share this:|Like this:|If you find an error,? please select"
+    r"|Comments?\s*\(\d+\)$|\d+ comments?$|Post navigation$)",
     re.IGNORECASE,
 )
-# Lines that open a footer only in their boilerplate shape ("Tags: a, b", "Disclaimer: The views
-# expressed ...", "Dear Readers, ... comments ...") and only in the tail of the page (the text
-# after them is shorter than the kept text before them).  Elsewhere, or in another shape, they
-# are article text: an editor's letter starting "Dear Readers," or a sentence "Tags: ...".
+# Boilerplate lines that open a footer only in the tail of the page (the text after them is
+# shorter than the kept text before them); elsewhere only the line itself goes ("Read more"
+# before a link in the middle of an article).  In another shape they are article text: an
+# editor's letter starting "Dear Readers," or a sentence starting "Tags:".
 _SOFT_FOOTER = re.compile(
-    r"^\s*(?:(?:Tags|Categories):(?:[^.!?]{0,200})$"
+    r"^\s*(?:(?:Tags|Categories):(?:[^.!?]{0,200})$|Related(?: posts| articles)?:?$"
+    r"|Read (?:on the topic|also|more)\s*:?$|You may also like\s*:?$"
     r"|Disclaimer:.*\b(?:views|opinions) expressed\b.*"
     r"|Dear Readers,.*\b(?:comments?|subscri\w+|donat\w+|support us)\b.*)$",
     re.IGNORECASE,
@@ -90,10 +90,11 @@ def clean_text(text: str, *, bylines: bool = False) -> Cleaned:
         if not stripped:
             kept.append("")
             continue
-        if _FOOTER_START.match(stripped) or (_SOFT_FOOTER.match(stripped) and _in_tail(lines, number, kept_chars)):
+        soft = _SOFT_FOOTER.match(stripped) is not None
+        if _FOOTER_START.match(stripped) or (soft and _in_tail(lines, number, kept_chars)):
             removed += sum(1 for rest in lines[number:] if rest.strip())
             break
-        if (_FURNITURE.fullmatch(stripped) or _NOTICE.match(stripped)
+        if (soft or _FURNITURE.fullmatch(stripped) or _NOTICE.match(stripped)
                 or (bylines and len(stripped) <= 80 and _BYLINE.match(stripped))):
             removed += 1
             continue
