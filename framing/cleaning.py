@@ -143,19 +143,20 @@ def looks_like_feed(text: str) -> bool:
 
 
 class FeedItem(NamedTuple):
-    """One item of a feed dump: title, URL, date and cleaned body."""
+    """One item of a feed dump: title, URL, date, cleaned body and lines removed from it."""
 
     title: str
     url: str
     date: str
     body: str
+    removed_lines: int = 0
 
 
-def split_feed_dump(text: str) -> list[FeedItem]:
+def split_feed_dump(text: str, clean: bool = True) -> list[FeedItem]:
     """Split a flattened RSS/CMS export (items separated by ``]]>``) into its items.
 
     Each item reads ``Title URL Date GUID body``; the channel header before the
-    first item is dropped.  Bodies are cleaned of boilerplate.
+    first item is dropped.  Bodies are cleaned of boilerplate unless ``clean=False``.
     """
     items: list[FeedItem] = []
     for chunk in text.split("]]>"):
@@ -163,6 +164,6 @@ def split_feed_dump(text: str) -> list[FeedItem]:
         match = _FEED_ITEM.match(chunk)
         if match is None:
             continue
-        items.append(FeedItem(match["title"].strip(), match["url"], match["date"],
-                              clean_boilerplate(match["body"])))
+        body, removed = clean_text(match["body"]) if clean else (match["body"].strip(), 0)
+        items.append(FeedItem(match["title"].strip(), match["url"], match["date"], body, removed))
     return items
