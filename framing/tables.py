@@ -203,25 +203,40 @@ def read_csv(path: Path, text_field, id_field, clean, on_error) -> Iterator[Arti
         if not columns:
             raise ReadError(source, "empty input: no header row")
         rows = _Rows(source, text_field, id_field, clean, on_error, columns)
-        start = reader.line_num + 1
-        try:
-            for row in reader:
-                swallowed = _swallowed_row(row, columns, delimiter)
-                if swallowed is not None:
-                    report(on_error, ReadError(
-                        source, f"this row runs over {reader.line_num - start + 1} lines and a field holds "
-                                f"what looks like the next row ({swallowed[:60]!r}); a quote is probably not "
-                                "closed: fix the quoting, the row is skipped", line=start))
-                else:
+        start = reader.line_num + 1  # physical line where the current row starts
+        offset = 0  # physical lines skipped before the current reader started
+        while reader is not None:
+            restart_at, reason = None, None
+            try:
+                for row in reader:
+                    end = reader.line_num + offset
+                    swallowed = _swallowed_row(row, columns, delimiter)
+                    if swallowed is not None:
+                        restart_at = start
+                        reason = (f"this row runs to line {end} and a field holds what looks like the next "
+                                  f"row ({swallowed[:60]!r}); a quote is probably not closed: fix the quoting. "
+                                  "The row is skipped and reading goes on at the next line")
+                        break
                     article = rows.article(row, start)
                     if article is not None:
                         yield article
-                start = reader.line_num + 1
-        except csv.Error as error:
-            raise ReadError(source, f"malformed CSV in the row starting here: {error}; a quote is probably "
-                                    "not closed (rows from here on are not read)", line=start) from None
-        except UnicodeDecodeError as error:
-            raise ReadError(source, f"not UTF-8 ({error.reason}); re-encode the file as UTF-8") from None
+                    start = end + 1
+            except csv.Error as error:
+                restart_at = start
+                reason = (f"malformed CSV in the row starting here: {error}; a quote is probably not closed. "
+                          "The row is skipped and reading goes on at the next line")
+            except UnicodeDecodeError as error:
+                raise ReadError(source, f"not UTF-8 ({error.reason}); re-encode the file as UTF-8") from None
+            reader = None
+            if restart_at is not None:
+                report(on_error, ReadError(source, reason, line=restart_at))
+                handle.seek(0)
+                for _ in range(restart_at):  # skip the header and every line up to the bad row's first
+                    if not handle.readline():
+                        break
+                offset = restart_at
+                start = restart_at + 1
+                reader = csv.DictReader(handle, fieldnames=columns, delimiter=delimiter, strict=True)
 
 
 def _check_text_type(source: str, column: str, type_name: str, ok: bool) -> None:
