@@ -164,14 +164,18 @@ def _tag(args) -> int:
     from .readers import read_articles
     from .scoring import load
 
-    from .language import not_english_message
+    import warnings
+
+    from .language import NotEnglishWarning, not_english_message
 
     model = load(args.model)
     articles = list(read_articles(args.input, clean=not args.no_clean))
     for article in articles:
         if article.language not in (None, "en"):
             print(f"framing: warning: {not_english_message(article.id, article.language)}", file=sys.stderr)
-        result = model.tag_article(article)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", NotEnglishWarning)  # said once above, as a one-line message
+            result = model.tag_article(article)
         if args.json:
             print(json.dumps(result, ensure_ascii=False, indent=1))
             continue
