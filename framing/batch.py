@@ -12,7 +12,7 @@ import json
 import os
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from .errors import InputError
@@ -186,20 +186,47 @@ class RunSummary:
     skipped: int = 0
     resumed_after: int = 0
     seconds: float = 0.0
+    not_english: dict[str, int] = field(default_factory=dict)  # language code -> articles read
+    removed_lines: int = 0
 
     def __str__(self) -> str:
         resumed = f", resumed after {self.resumed_after}" if self.resumed_after else ""
         return (f"scored {self.articles} article(s), {self.sentences} sentence(s) in {self.seconds:.1f} s, "
-                f"skipped {self.skipped} unreadable input(s){resumed}")
+                f"skipped {self.skipped} unreadable input(s){resumed}, "
+                f"removed {self.removed_lines} boilerplate line(s)")
+
+    @property
+    def nothing_read(self) -> bool:
+        """Every input failed: inputs were skipped and no article was scored or resumed."""
+        return self.skipped > 0 and self.articles == 0 and self.resumed_after == 0
+
+    def language_warning(self) -> str | None:
+        """One line about the articles that are not in English, or None when there are none."""
+        if not self.not_english:
+            return None
+        counts = ", ".join(f"{lang} {n}" for lang, n in sorted(self.not_english.items(), key=lambda x: -x[1]))
+        return (f"{sum(self.not_english.values())} article(s) not in English ({counts}): the model reads "
+                "English only, so their frames are missed; see the 'language' field of article records")
+
+
+def _noting(articles: Iterable[Article], summary: RunSummary) -> Iterator[Article]:
+    """Pass articles through, counting removed boilerplate lines and non-English articles."""
+    for article in articles:
+        summary.removed_lines += article.removed_lines or 0
+        if article.language not in (None, "en"):
+            summary.not_english[article.language] = summary.not_english.get(article.language, 0) + 1
+        yield article
 
 
 def score_to_file(inputs: Sequence[str], output: str | None, *, fmt: str | None = None,
                   model: str | None = None, level: str = "article", text_field: str | None = None,
                   id_field: str | None = None, jobs: int = 1, chunk_size: int = DEFAULT_CHUNK_SIZE,
-                  resume: bool = False, errors: str | None = None, progress: bool = False) -> RunSummary:
+                  resume: bool = False, errors: str | None = None, progress: bool = False,
+                  clean: bool = True) -> RunSummary:
     """Score inputs into ``output`` (``None`` or ``"-"``: stdout), resumably.
 
     Unreadable inputs are skipped and reported to the ``errors`` JSONL file (else stderr).
+    ``clean=False`` scores texts without dropping boilerplate (``--no-clean``).
     Every argument and the model are checked before any output is opened.
     """
     from .writers import open_writer
@@ -224,7 +251,8 @@ def score_to_file(inputs: Sequence[str], output: str | None, *, fmt: str | None 
 
     writer = open_writer(output, fmt, resume=resume)
     summary.resumed_after = len(writer.done)
-    articles_in = read_articles(list(inputs), text_field=text_field, id_field=id_field, on_error=on_error)
+    articles_in = _noting(read_articles(list(inputs), text_field=text_field, id_field=id_field, clean=clean,
+                                        on_error=on_error), summary)
     chunks = score_chunks(articles_in, model=model, level=level, jobs=jobs, chunk_size=chunk_size,
                           skip=writer.done, encoder=writer.encoder)
     bar = None

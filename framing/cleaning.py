@@ -8,16 +8,26 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-__all__ = ["clean_boilerplate", "split_feed_dump", "looks_like_feed", "FeedItem"]
+__all__ = ["clean_text", "clean_boilerplate", "Cleaned", "split_feed_dump", "looks_like_feed", "FeedItem"]
 
 
 # --- boilerplate ---------------------------------------------------------------------------
 
-# A line that starts the page footer: it and everything after it is dropped.
+# A line that starts the page footer wherever it stands: it and everything after it is dropped.
 _FOOTER_START = re.compile(
-    r"^\s*(?:Leave a (?:Reply|comment)|Categories:|Tags:|Share this:|Like this:|Related(?: posts| articles)?:?$"
-    r"|Read (?:on the topic|also|more)\s*:?$|If you find an error|Dear Readers,|Disclaimer:"
-    r"|Comments?\s*\(\d+\)|\d+ comments?$|Post navigation|You may also like)",
+    r"^\s*(?:Leave a (?:Reply|comment)\s*$|Share this:|Like this:|If you find an error,? please select"
+    r"|Comments?\s*\(\d+\)$|\d+ comments?$|Post navigation$)",
+    re.IGNORECASE,
+)
+# Boilerplate lines that open a footer only in the tail of the page (the text after them is
+# shorter than the kept text before them); elsewhere only the line itself goes ("Read more"
+# before a link in the middle of an article).  In another shape they are article text: an
+# editor's letter starting "Dear Readers," or a sentence starting "Tags:".
+_SOFT_FOOTER = re.compile(
+    r"^\s*(?:(?:Tags|Categories):(?:[^.!?]{0,200})$|Related(?: posts| articles)?:?$"
+    r"|Read (?:on the topic|also|more)\s*:?$|You may also like\s*:?$"
+    r"|Disclaimer:.*\b(?:views|opinions) expressed\b.*"
+    r"|Dear Readers,.*\b(?:comments?|subscri\w+|donat\w+|support us)\b.*)$",
     re.IGNORECASE,
 )
 # A line that is site furniture wherever it stands.
@@ -33,31 +43,87 @@ _FURNITURE = re.compile(
     r"|[\d\s•·|,.:;\-–—/()\"“”]*)\s*$",
     re.IGNORECASE,
 )
-# Furniture recognised anywhere in a line (a search, not a ".*…" match: long lines stay linear).
-_FURNITURE_ANYWHERE = re.compile(r"\b(?:uses|use) cookies\b|\bAkismet\b", re.IGNORECASE)
+# Site notices recognised by their wording, not by one word: "This site uses Akismet to reduce
+# spam", "We use cookies to ...".  A sentence that only mentions cookies or Akismet is kept.
+_NOTICE = re.compile(
+    r"^\s*(?:This (?:site|website|blog)|We|Our (?:site|website))\s+(?:uses?|is using)\s+"
+    r"(?:Akismet\b|cookies\b.{0,200}\b(?:experience|consent|agree|accept|privacy|continu\w+|browsing)\b)",
+    re.IGNORECASE,
+)
+# A byline: "By Rick ROZOFF", "By Jane Doe and John Smith" (names only, no sentence).
+_BYLINE = re.compile(
+    r"^\s*By\s+(?:[A-Z][\w.'’-]*\s+){0,3}[A-Z][\w.'’-]*"
+    r"(?:\s*(?:,|and|&)\s*(?:[A-Z][\w.'’-]*\s+){0,3}[A-Z][\w.'’-]*)?\s*$"
+)
+
+
+class Cleaned(NamedTuple):
+    """A cleaned text and the number of non-blank lines that cleaning removed."""
+
+    text: str
+    removed_lines: int
+
+
+def clean_text(text: str, *, bylines: bool = False) -> Cleaned:
+    """Drop site boilerplate and count the non-blank lines dropped.
+
+    Footer markers ("Leave a Reply", "Share this:", "If you find an error, please select …")
+    cut the rest of the page.  "Tags:", "Categories:", "Disclaimer: … views expressed …" and
+    "Dear Readers, … comments …" cut it only in that shape and only in the tail of the page.
+    Furniture lines (share buttons, "Subscribe …", calendars, cookie and Akismet notices) are
+    dropped wherever they stand; a sentence that merely mentions cookies stays.  With
+    ``bylines=True``, byline lines ("By Rick ROZOFF") are dropped too.  Paragraph breaks are
+    kept, so segmentation sees the same passages.
+
+    Examples
+    --------
+    >>> clean_text("Title\\n\\nWe use cookies to track dissidents, he said.\\nShare\\n\\nLeave a Reply\\nName")
+    Cleaned(text='Title\\n\\nWe use cookies to track dissidents, he said.', removed_lines=3)
+    >>> clean_text("By Rick ROZOFF\\n\\nNATO expands.", bylines=True)
+    Cleaned(text='NATO expands.', removed_lines=1)
+    """
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    kept: list[str] = []
+    kept_chars = removed = 0
+    for number, line in enumerate(lines):
+        stripped = line.strip().strip("\u00a0•").strip()
+        if not stripped:
+            kept.append("")
+            continue
+        soft = _SOFT_FOOTER.match(stripped) is not None
+        if _FOOTER_START.match(stripped) or (soft and _in_tail(lines, number, kept_chars)):
+            removed += sum(1 for rest in lines[number:] if rest.strip())
+            break
+        if (soft or _FURNITURE.fullmatch(stripped) or _NOTICE.match(stripped)
+                or (bylines and len(stripped) <= 80 and _BYLINE.match(stripped))):
+            removed += 1
+            continue
+        kept.append(line.rstrip())
+        kept_chars += len(stripped)
+    cleaned = "\n".join(kept)
+    cleaned = re.sub(r"\n[ \t\u00a0]*(?:\n[ \t\u00a0]*)+", "\n\n", cleaned)
+    return Cleaned(cleaned.strip(), removed)
+
+
+def _in_tail(lines: list[str], number: int, kept_chars: int) -> bool:
+    """True when the text after line ``number`` is shorter than the text kept before it."""
+    after = 0
+    for rest in lines[number + 1:]:
+        after += len(rest.strip())
+        if after >= kept_chars:
+            return False
+    return True
 
 
 def clean_boilerplate(text: str) -> str:
-    """Drop site boilerplate: comment forms, share buttons, calendars, subscription prompts.
+    """:func:`clean_text` without the count: the cleaned text.
 
-    Footer markers ("Leave a Reply", "Tags:", "If you find an error …", "Dear Readers, …")
-    cut the rest of the page; furniture lines (share buttons, "Subscribe …",
-    calendars, cookie notices) are dropped wherever they stand.  Paragraph breaks
-    are kept, so segmentation sees the same passages.
+    Examples
+    --------
+    >>> clean_boilerplate("Real text.\\nTweet\\n\\nMore text.")
+    'Real text.\\n\\nMore text.'
     """
-    kept: list[str] = []
-    lowered = text.lower()
-    anywhere = _FURNITURE_ANYWHERE if "cookies" in lowered or "akismet" in lowered else None
-    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        stripped = line.strip().strip("\u00a0•").strip()
-        if stripped and _FOOTER_START.match(stripped):
-            break
-        if stripped and (_FURNITURE.fullmatch(stripped) or (anywhere and anywhere.search(stripped))):
-            continue
-        kept.append(line.rstrip())
-    cleaned = "\n".join(kept)
-    cleaned = re.sub(r"\n[ \t\u00a0]*(?:\n[ \t\u00a0]*)+", "\n\n", cleaned)
-    return cleaned.strip()
+    return clean_text(text).text
 
 
 # --- feed dumps ----------------------------------------------------------------------------
@@ -77,19 +143,20 @@ def looks_like_feed(text: str) -> bool:
 
 
 class FeedItem(NamedTuple):
-    """One item of a feed dump: title, URL, date and cleaned body."""
+    """One item of a feed dump: title, URL, date, cleaned body and lines removed from it."""
 
     title: str
     url: str
     date: str
     body: str
+    removed_lines: int = 0
 
 
-def split_feed_dump(text: str) -> list[FeedItem]:
+def split_feed_dump(text: str, clean: bool = True) -> list[FeedItem]:
     """Split a flattened RSS/CMS export (items separated by ``]]>``) into its items.
 
     Each item reads ``Title URL Date GUID body``; the channel header before the
-    first item is dropped.  Bodies are cleaned of boilerplate.
+    first item is dropped.  Bodies are cleaned of boilerplate unless ``clean=False``.
     """
     items: list[FeedItem] = []
     for chunk in text.split("]]>"):
@@ -97,6 +164,6 @@ def split_feed_dump(text: str) -> list[FeedItem]:
         match = _FEED_ITEM.match(chunk)
         if match is None:
             continue
-        items.append(FeedItem(match["title"].strip(), match["url"], match["date"],
-                              clean_boilerplate(match["body"])))
+        body, removed = clean_text(match["body"]) if clean else (match["body"].strip(), 0)
+        items.append(FeedItem(match["title"].strip(), match["url"], match["date"], body, removed))
     return items

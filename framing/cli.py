@@ -42,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     tag.add_argument("--model", default=None, help="model reference (default: the shipped default)")
     tag.add_argument("--all", action="store_true", help="also print sentences without frames")
     tag.add_argument("--json", action="store_true", help="print the full result as JSON")
+    tag.add_argument("--no-clean", action="store_true", help="score the text as it is: keep site boilerplate")
 
     score = add("score", "Score articles in batch: per sentence, paragraph or article.")
     score.add_argument("inputs", nargs="+", help="files, folders, tables, saved datasets, or '-'")
@@ -58,6 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     score.add_argument("--resume", action="store_true", help="continue an interrupted run into -o")
     score.add_argument("--errors", default=None, help="JSONL file for unreadable inputs (default: stderr)")
     score.add_argument("--no-progress", action="store_true")
+    score.add_argument("--no-clean", action="store_true", help="score texts as they are: keep site boilerplate")
 
     view = add("view", "Write an HTML page of an article with its frames highlighted.")
     view.add_argument("input", help="an article source, or a sentence-level score file")
@@ -173,10 +175,18 @@ def _tag(args) -> int:
     from .readers import read_articles
     from .scoring import load
 
+    import warnings
+
+    from .language import NotEnglishWarning, not_english_message
+
     model = load(args.model)
-    articles = list(read_articles(args.input))
+    articles = list(read_articles(args.input, clean=not args.no_clean))
     for article in articles:
-        result = model.tag_article(article)
+        if article.language not in (None, "en"):
+            print(f"framing: warning: {not_english_message(article.id, article.language)}", file=sys.stderr)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", NotEnglishWarning)  # said once above, as a one-line message
+            result = model.tag_article(article)
         if args.json:
             print(json.dumps(result, ensure_ascii=False, indent=1))
             continue
@@ -197,8 +207,15 @@ def _score(args) -> int:
         args.inputs, args.output, fmt=args.format, model=args.model, level=args.level,
         text_field=args.text_field, id_field=args.id_field, jobs=args.jobs,
         chunk_size=DEFAULT_CHUNK_SIZE if args.chunk_size is None else args.chunk_size,
-        resume=args.resume, errors=args.errors, progress=not args.no_progress and sys.stderr.isatty())
+        resume=args.resume, errors=args.errors, progress=not args.no_progress and sys.stderr.isatty(),
+        clean=not args.no_clean)
     print(f"framing: {summary}", file=sys.stderr)
+    if summary.language_warning():
+        print(f"framing: warning: {summary.language_warning()}", file=sys.stderr)
+    if summary.nothing_read:
+        print(f"framing: error: no input could be read ({summary.skipped} unreadable input(s), nothing "
+              "scored); see the messages above or the --errors file", file=sys.stderr)
+        return 2
     return 0
 
 

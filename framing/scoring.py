@@ -7,6 +7,7 @@ Batch scoring of many articles is :mod:`framing.batch`; the record schema and ro
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from typing import Any, Iterator, Sequence
 
 import numpy as np
@@ -14,7 +15,8 @@ import numpy as np
 from .codebook import load_codebook
 from .errors import InputError
 from .labels import apply_thresholds, label_lists
-from .readers import Article
+from .language import warn_if_not_english
+from .readers import Article, article_from_text
 from .records import DEFAULT_EVIDENCE, LEVELS, rollup, sentence_records
 from .registry import load_artifact
 from .segmentation import Segments, segment
@@ -33,7 +35,8 @@ class Tagger:
     >>> model = framing.load()
     >>> result = model.tag_article("NATO keeps surrounding Russia. The weather was fine.")
     >>> len(result["sentences"]), sorted(result["article"]) == sorted(
-    ...     ["id", "title", "url", "date", "source", "sentences", "scores", "frames", "families", "evidence"])
+    ...     ["id", "title", "url", "date", "source", "removed_lines", "language", "sentences", "scores",
+    ...      "frames", "families", "evidence"])
     (2, True)
     """
 
@@ -77,9 +80,15 @@ class Tagger:
         """Frame ids per sentence."""
         return label_lists(self.predict_proba(texts), self.thresholds, self.frames)
 
-    def tag_article(self, text: str | Article, *, evidence: int = DEFAULT_EVIDENCE,
+    def tag_article(self, text: str | Article, *, clean: bool = True, evidence: int = DEFAULT_EVIDENCE,
                     kind: str | None = None) -> dict[str, Any]:
         """Segment an article and tag every sentence, then roll up.
+
+        A string takes the path ``framing tag`` takes for a file (:func:`framing.readers.
+        article_from_text`): an HTML page is reduced to its main text, and site boilerplate is
+        dropped unless ``clean=False``, so the two give the same sentences and scores.  An
+        :class:`Article` is used as it is.  Text that is not English raises a
+        :class:`framing.language.NotEnglishWarning`.
 
         ``kind`` (``"factcheck"``, ``"disproof"``, ``"news"`` …), when the caller knows it, tells a
         context model whether the text speaks in the rebuttal voice; otherwise the model
@@ -88,10 +97,10 @@ class Tagger:
         Returns a dict with ``sentences`` (index, start, end, text, frames, scores) and
         ``article`` (per-frame score and label, families, evidence sentences).
         """
-        article = text if isinstance(text, Article) else Article(id="article", text=text)
+        article = text if isinstance(text, Article) else article_from_text(text, "article", clean=clean)
+        warn_if_not_english(article.id, article.language)
         if kind is not None:
-            article = Article(article.id, article.text, article.title, article.url, article.date,
-                              article.source, {**article.meta, "kind": kind})
+            article = replace(article, meta={**article.meta, "kind": kind})
         (article, segments, scores), = self._scored([article])
         return {"article": self._records(article, segments, scores, "article", evidence)[0],
                 "sentences": self._records(article, segments, scores, "sentence", evidence)}

@@ -12,9 +12,10 @@ PACKAGE = ROOT / "framing"
 
 # The one-way order of the modules: a module may import only modules listed before it.
 LAYERS = [
-    "errors", "codebook", "owncodebook", "interop", "labels", "segmentation", "cleaning", "readers", "corpus", "splits", "goldset",
-    "annotations", "userdata", "agreement", "evaluation", "calibration", "pieces", "featurisers", "model",
-    "documents", "context", "registry", "worklist", "records", "scoring", "writers",
+    "errors", "codebook", "owncodebook", "interop", "labels", "segmentation", "cleaning", "html_input", "language",
+    "articles", "tables", "readers", "corpus", "splits", "goldset", "annotations", "userdata", "agreement",
+    "evaluation", "calibration", "pieces", "featurisers", "model", "documents", "context", "registry", "worklist",
+    "records", "scoring", "writers",
     "batch", "scorefiles", "views", "trends", "trends_report", "integrations.dask", "reports", "training", "usertraining", "benchmark", "userbench", "cli_own", "cli",
 ]
 

@@ -3,7 +3,7 @@ import json
 import pytest
 
 from framing import Article, ReadError, read_articles
-from framing.readers import clean_boilerplate
+from framing.cleaning import clean_boilerplate
 
 
 def _feed(n):
