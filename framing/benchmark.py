@@ -141,6 +141,13 @@ def evaluate(entries: Sequence[tuple[str, Any, dict]], texts: Sequence[str], y: 
                 "samples_f1": interval(lambda r: samples_f1(y[r], pred[r])),
                 "family_micro_f1": interval(lambda r: micro_f1(fam_t[r], fam_p[r])),
             }
+            metrics["per_kind"] = {}
+            for kind in sorted(set(kinds) - {"", None}):
+                rows = np.flatnonzero(np.asarray(kinds) == kind)
+                yk, pk = y[rows], pred[rows]
+                metrics["per_kind"][kind] = {
+                    "n": len(rows), "micro_f1": interval(lambda r: micro_f1(yk[r], pk[r]), [docs[i] for i in rows]),
+                    "false_alarms": false_alarm_share(yk, pk)}
             result["sentences"] = metrics
         if "rebuttals" in suites:
             p_rebuttal = pred[rebuttal_rows]

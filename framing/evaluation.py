@@ -191,6 +191,8 @@ def bootstrap(metric: Callable[[np.ndarray], float], doc_ids: Sequence[str], *, 
     for _ in range(resamples):
         drawn = rng.integers(0, len(groups), len(groups))
         values.append(metric(np.concatenate([groups[g] for g in drawn])))
+    if np.all(np.isnan(values)):  # nothing to measure in any resample: the empty-case rule
+        return {"value": float(point), "low": float("nan"), "high": float("nan")}
     low, high = np.nanpercentile(values, [(1 - level) / 2 * 100, (1 + level) / 2 * 100])
     return {"value": float(point), "low": float(low), "high": float(high)}
 

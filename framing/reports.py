@@ -32,7 +32,14 @@ def fmt(value: Any, digits: int = 3) -> str:
 
 
 def interval(entry: dict[str, float]) -> str:
-    return f"{entry['value']:.3f} [{entry['low']:.3f}, {entry['high']:.3f}]"
+    """A value with its interval, ``n/a`` where undefined.
+
+    Examples
+    --------
+    >>> interval({"value": 0.5, "low": 0.4, "high": float("nan")})
+    '0.500 [0.400, n/a]'
+    """
+    return f"{fmt(entry['value'])} [{fmt(entry['low'])}, {fmt(entry['high'])}]"
 
 
 def summary_table(report: dict[str, Any]) -> str:
@@ -77,6 +84,16 @@ def benchmark_markdown(report: dict[str, Any], codebook=None) -> str:
             cells = [f"{report['models'][n]['sentences']['per_frame'][f]['f1']:.3f}" for n in names]
             lines.append(f"| `{f}` | {support} | " + " | ".join(cells) + " |")
         lines.append("")
+        kinds = sorted({k for n in names for k in report["models"][n]["sentences"].get("per_kind", {})})
+        if kinds:
+            lines += ["## Per document kind (sentences suite): micro F1 [95 % CI]; false alarms on frame-free sentences", "",
+                      "| kind | sentences | " + " | ".join(names) + " |", "|---|---|" + "---|" * len(names)]
+            for kind in kinds:
+                first = report["models"][names[0]]["sentences"]["per_kind"][kind]
+                cells = [f"{interval(m['micro_f1'])}; {fmt(m['false_alarms'])}"
+                         for m in (report["models"][n]["sentences"]["per_kind"][kind] for n in names)]
+                lines.append(f"| {kind} | {first['n']} | " + " | ".join(cells) + " |")
+            lines.append("")
     if report["differences"]:
         lines += ["## Differences between versions (paired bootstrap)", "",
                   "| comparison | metric | difference [95 % CI] | significant |", "|---|---|---|---|"]
