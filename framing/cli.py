@@ -56,6 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     score.add_argument("--chunk-size", type=int, default=None,
                        help="most articles per batch and per unit of parallel work (default 256)")
     score.add_argument("--resume", action="store_true", help="continue an interrupted run into -o")
+    score.add_argument("--overwrite", action="store_true", help="replace an existing -o")
     score.add_argument("--errors", default=None, help="JSONL file for unreadable inputs (default: stderr)")
     score.add_argument("--no-progress", action="store_true")
 
@@ -98,7 +99,7 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--annotations", default="annotations")
     bench.add_argument("--corpus", default=None)
     bench.add_argument("--resamples", type=int, default=1000)
-    bench.add_argument("-o", "--output", default="benchmarks/results/latest")
+    bench.add_argument("-o", "--output", required=True, help="report folder")
     _add_data_options(bench, "benchmark on this labelled file instead of the frozen test split")
 
     ann = add("annotations", "Validate, count, split, measure agreement on, or export the gold set.")
@@ -182,11 +183,17 @@ def _tag(args) -> int:
 def _score(args) -> int:
     from .batch import DEFAULT_CHUNK_SIZE, score_to_file
 
-    summary = score_to_file(
-        args.inputs, args.output, fmt=args.format, model=args.model, level=args.level,
-        text_field=args.text_field, id_field=args.id_field, jobs=args.jobs,
-        chunk_size=DEFAULT_CHUNK_SIZE if args.chunk_size is None else args.chunk_size,
-        resume=args.resume, errors=args.errors, progress=not args.no_progress and sys.stderr.isatty())
+    try:
+        summary = score_to_file(
+            args.inputs, args.output, fmt=args.format, model=args.model, level=args.level,
+            text_field=args.text_field, id_field=args.id_field, jobs=args.jobs,
+            chunk_size=DEFAULT_CHUNK_SIZE if args.chunk_size is None else args.chunk_size,
+            resume=args.resume, overwrite=args.overwrite, errors=args.errors,
+            progress=not args.no_progress and sys.stderr.isatty())
+    except KeyboardInterrupt:
+        again = " add --resume to continue it" if args.output and args.output != "-" else ""
+        print(f"framing: interrupted; what was written is kept;{again}", file=sys.stderr)
+        return 130
     print(f"framing: {summary}", file=sys.stderr)
     return 0
 

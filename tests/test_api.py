@@ -13,8 +13,8 @@ PACKAGE = ROOT / "framing"
 # The one-way order of the modules: a module may import only modules listed before it.
 LAYERS = [
     "errors", "codebook", "owncodebook", "interop", "labels", "segmentation", "cleaning", "readers", "corpus", "splits", "goldset",
-    "annotations", "userdata", "agreement", "evaluation", "model", "registry", "worklist", "records", "scoring", "writers",
-    "batch", "scorefiles", "views", "trends", "trends_report", "integrations.dask", "reports", "training", "usertraining", "benchmark", "userbench", "cli_own", "cli",
+    "annotations", "userdata", "agreement", "evaluation", "model", "registry", "worklist", "records", "scoring", "runfiles", "writers",
+    "workers", "batch", "scorefiles", "views", "trends", "trends_report", "integrations.dask", "reports", "training", "usertraining", "benchmark", "userbench", "cli_own", "cli",
 ]
 
 
