@@ -259,8 +259,8 @@ def score_to_file(inputs: Sequence[str], output: str | None, *, fmt: str | None 
     fmt = fmt or output_format(output)
     if fmt not in FORMATS:
         raise InputError(f"format {fmt!r}; use one of {', '.join(FORMATS)}")
-    check_inputs_exist(inputs)
     tagger = load_cached(model)  # a bad model reference fails before the output is touched
+    check_inputs_exist(inputs)
     job = job_description(inputs, model=tagger, level=level, fmt=fmt, text_field=text_field,
                           id_field=id_field, evidence=DEFAULT_EVIDENCE)
     lock = None

@@ -118,11 +118,11 @@ def check_inputs_exist(inputs: Sequence[Any]) -> None:
     >>> check_inputs_exist(["no/such/file.txt"])
     Traceback (most recent call last):
     ...
-    framing.errors.InputError: input not found: no/such/file.txt; check the path
+    framing.errors.InputError: no/such/file.txt: no such file or folder; check the input path
     """
     for item in inputs:
         if isinstance(item, (str, os.PathLike)) and str(item) != "-" and not Path(item).exists():
-            raise InputError(f"input not found: {item}; check the path")
+            raise InputError(f"{item}: no such file or folder; check the input path")
 
 
 def check_output_free(output: str, *, resume: bool, overwrite: bool) -> None:
