@@ -285,13 +285,15 @@ def _annotations(args) -> int:
         return interop_command(args)
 
     if args.action == "validate":
-        try:
-            gold = load_annotations(args.paths, corpus=args.corpus)  # also joins and checks stand-off hashes
-        except AnnotationError as error:
-            for problem in error.problems:
+        from .annotations import check_annotations
+
+        problems = check_annotations(args.paths, corpus=args.corpus)  # records, stand-off hashes, splits
+        if problems:
+            for problem in problems:
                 print(problem, file=sys.stderr)
-            print(f"framing: {len(error.problems)} problem(s) found", file=sys.stderr)
+            print(f"framing: {len(problems)} problem(s) found", file=sys.stderr)
             return 1
+        gold = load_annotations(args.paths, corpus=args.corpus)
         print(f"ok: {len(gold)} sentences in {len({s.doc_id for s in gold.sentences})} documents")
         return 0
     from .reports import agreement_table, stats_table
