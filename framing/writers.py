@@ -103,7 +103,9 @@ class _StreamWriter:
         self._progress_path = Path(f"{path}.progress")
         offset = 0
         if resume and self._path.exists():
-            entries = [e for e in _read_progress(self._progress_path) if "job" not in e]
+            size = self._path.stat().st_size  # the data is flushed before its progress line, but be safe
+            entries = [e for e in _read_progress(self._progress_path)
+                       if "job" not in e and e.get("offset", 0) <= size]
             offset = next((e["offset"] for e in reversed(entries) if "offset" in e), 0)
             if offset == 0:
                 entries = []  # nothing was recorded as written, not even a CSV header row
@@ -226,7 +228,13 @@ class _ParquetWriter:
         if not self._ids:
             return
         name = f"part-{self._count:06d}"
-        table = pa.Table.from_pylist(self._buffer)
+        names = list(dict.fromkeys(k for row in self._buffer for k in row))  # every row's columns
+        try:
+            table = pa.table({n: [row.get(n) for row in self._buffer] for n in names})
+        except (pa.ArrowInvalid, pa.ArrowTypeError) as error:
+            raise RefusedError(f"article {self._ids[0]!r} and the rows after it: a column holds values of "
+                               f"different types ({str(error).splitlines()[0]}); give the column one type "
+                               "in every input row, or write JSONL") from None
         self._schema = _unify(self._schema, table.schema, f"article {self._ids[0]!r}")
         temporary = self._parts / f"{name}.tmp"
         pq.write_table(table, temporary)
