@@ -231,7 +231,7 @@ def check_annotations(paths: str | os.PathLike | Iterable[str | os.PathLike] = "
 
         try:
             problems.extend(_join_standoff(standoff, Corpus(find_corpus(corpus))))
-        except CorpusMissingError as error:
+        except (CorpusMissingError, InputError) as error:
             problems.append(f"{standoff[0].location}: {error}")
     for folder in paths:
         if folder.is_dir() and (folder / SPLITS_FILE).exists():
