@@ -67,13 +67,14 @@ def test_workers_end_with_a_killed_parent(registry, tmp_path):
     assert not alive, f"still alive 5 s after the parent was killed: {[p.cmdline()[:3] for p in alive]}"
 
 
+N_FAULT = 1500
 COMBOS = [(fmt, level) for fmt in ("jsonl", "csv", "parquet") for level in ("sentence", "article")]
 
 
 @pytest.mark.parametrize("fmt, level", COMBOS)
 def test_sigkill_at_random_points_then_resume_gives_every_id_once(registry, tmp_path, fmt, level):
     """Kill a real run twice at random moments, resume each time, and compare with a clean run."""
-    source = _source(tmp_path / "in.jsonl", 2500)
+    source = _source(tmp_path / "in.jsonl", N_FAULT)
     command = [str(source), "--level", level, "--chunk-size", "5"]
     full = tmp_path / f"full.{fmt}"
     assert main(["score", *command, "-o", str(full)]) == 0
@@ -95,6 +96,6 @@ def test_sigkill_at_random_points_then_resume_gives_every_id_once(registry, tmp_
     assert kills >= 1, "every run finished before its kill: make the input bigger"
     expected, got = _rows(full, fmt), _rows(out, fmt)
     key = "id" if level == "article" else "article_id"
-    assert sorted({r[key] for r in got}) == sorted({f"a{i}" for i in range(2500)})
+    assert sorted({r[key] for r in got}) == sorted({f"a{i}" for i in range(N_FAULT)})
     assert got == expected  # each article once, in input order, with the scores of a clean run
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["in.jsonl", full.name, out.name])
