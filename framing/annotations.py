@@ -26,7 +26,7 @@ from .codebook import Codebook, UnknownFrameError, load_codebook
 from .corpus import DEFAULT_COLLECTION, Corpus, find_corpus, sentence_hash
 from .errors import InputError, RefusedError
 from .goldset import GoldSet, LabelledSentence
-from .splits import SPLITS_FILE, read_splits
+from .splits import SPLITS_FILE, read_splits, splits_problems
 
 __all__ = [
     "LabelledSentence",
@@ -34,6 +34,7 @@ __all__ = [
     "GoldSet",
     "load_annotations",
     "validate_annotations",
+    "check_annotations",
 ]
 
 _REQUIRED = {
@@ -155,7 +156,9 @@ def validate_annotations(paths: Iterable[str | os.PathLike], codebook: Codebook 
                     problems.append(f"{where}: not UTF-8 (byte at {error.start}); re-encode as UTF-8")
                     continue
                 except json.JSONDecodeError as error:
-                    problems.append(f"{where}: invalid JSON ({error.msg} at column {error.colno})")
+                    near = raw.decode("utf-8")[max(error.pos - 10, 0): error.pos + 10].strip()
+                    problems.append(f"{where}: invalid JSON ({error.msg} at column {error.colno}, near "
+                                    f"{near!r}); fix the line so that it is one JSON object")
                     continue
                 found = _check_record(record, where, codebook)
                 problems.extend(found)
@@ -197,6 +200,42 @@ def _join_standoff(standoff: list[LabelledSentence], corpus: Corpus) -> list[str
                             "does not match its sha256: the corpus file differs from the one labelled")
             continue
         s.text = text
+    return problems
+
+
+def check_annotations(paths: str | os.PathLike | Iterable[str | os.PathLike] = "annotations", *,
+                      corpus: str | os.PathLike | None = None, codebook: Codebook | None = None) -> list[str]:
+    """Every problem of a gold set in one pass: records, stand-off hashes and ``splits.json``.
+
+    Stand-off sentences of records that are otherwise valid are joined with the corpus and
+    their hashes checked even when other records have problems; a damaged ``splits.json``
+    beside the files is reported with its line.  Each problem names ``file:line``, the field
+    and the fix.  An empty list means the gold set loads.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a.jsonl").write_text('{"sentence_id": 1}' + chr(10))
+    >>> _ = (folder / "splits.json").write_text("{")
+    >>> [p.split(": ")[0].rsplit("/", 1)[1] for p in check_annotations(folder)][-1]
+    'splits.json:1'
+    """
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    paths = [Path(p) for p in paths]
+    records, problems = validate_annotations(paths, codebook or load_codebook())
+    standoff = [s for s in (_to_sentence(where, record) for where, record in records) if s.is_standoff]
+    if standoff:
+        from .corpus import CorpusMissingError
+
+        try:
+            problems.extend(_join_standoff(standoff, Corpus(find_corpus(corpus))))
+        except (CorpusMissingError, InputError) as error:
+            problems.append(f"{standoff[0].location}: {error}")
+    for folder in paths:
+        if folder.is_dir() and (folder / SPLITS_FILE).exists():
+            problems.extend(splits_problems(folder / SPLITS_FILE)[1])
     return problems
 
 

@@ -13,6 +13,7 @@ import os
 import sys
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from .errors import InputError
@@ -44,11 +45,33 @@ def score_batch(articles: Sequence[Article], ref: str | None = None, level: str 
 
 
 def _chunks(articles: Iterable[Article], size: int, skip: set[str],
-            max_chars: int = CHUNK_CHARS) -> Iterator[list[Article]]:
-    """Chunks of at most ``size`` articles and about ``max_chars`` characters."""
+            max_chars: int = CHUNK_CHARS, on_duplicate: Callable[[ReadError], None] | None = None
+            ) -> Iterator[list[Article]]:
+    """Chunks of at most ``size`` articles and about ``max_chars`` characters.
+
+    The second and later articles with an id already seen are duplicates: each is passed to
+    ``on_duplicate`` and skipped (without it, the first raises), whether or not the first one
+    is skipped as already done, so a resumed run treats them exactly as the first run did.
+
+    Examples
+    --------
+    >>> arts = [Article("a", "x"), Article("b", "y"), Article("a", "z")]
+    >>> [[a.id for a in c] for c in _chunks(arts, 2, set(), on_duplicate=lambda e: print(e.reason))]
+    duplicate id 'a' (article 3 of the input): the first article with this id was kept; give every article its own id
+    [['a', 'b']]
+    """
     chunk: list[Article] = []
     chars = 0
-    for article in articles:
+    seen: set[str] = set()
+    for position, article in enumerate(articles, start=1):
+        if article.id in seen:
+            error = ReadError(article.source or "input", f"duplicate id {article.id!r} (article {position} of "
+                              "the input): the first article with this id was kept; give every article its own id")
+            if on_duplicate is None:
+                raise error
+            on_duplicate(error)
+            continue
+        seen.add(article.id)
         if article.id in skip:
             continue
         chunk.append(article)
@@ -91,7 +114,8 @@ def score_articles(
         Article ids already scored (used by ``--resume``).
     on_error : callable, optional
         Receives a :class:`framing.ReadError` for each unreadable input, which is skipped.
-        Without it the first bad input raises.
+        Without it the first bad input raises.  A repeated article id is reported the same
+        way (the first article with the id is kept).
 
     Examples
     --------
@@ -114,7 +138,8 @@ def score_articles(
         return datasets.Dataset.from_list(rows)
     articles = read_articles(source, text_field=text_field, id_field=id_field, on_error=on_error)
     return (pair for chunk in score_chunks(articles, model=model, level=level, jobs=jobs,
-                                           chunk_size=chunk_size, evidence=evidence, skip=set(skip))
+                                           chunk_size=chunk_size, evidence=evidence, skip=set(skip),
+                                           on_duplicate=on_error)
             for pair in chunk)
 
 
@@ -127,7 +152,8 @@ def _check_counts(jobs: int, chunk_size: int) -> None:
 
 def score_chunks(articles: Iterable[Article], *, model=None, level: str = "article", jobs: int = 1,
                  chunk_size: int = DEFAULT_CHUNK_SIZE, evidence: int = DEFAULT_EVIDENCE,
-                 skip: Iterable[str] = (), encoder: Callable[[list], Any] | None = None) -> Iterator[Any]:
+                 skip: Iterable[str] = (), encoder: Callable[[list], Any] | None = None,
+                 on_duplicate: Callable[[ReadError], None] | None = None) -> Iterator[Any]:
     """Score articles chunk by chunk, in input order: for each chunk, the ``(article_id,
     records)`` pairs of :func:`score_batch`, or ``encoder(pairs)`` when an encoder is given.
 
@@ -139,7 +165,7 @@ def score_chunks(articles: Iterable[Article], *, model=None, level: str = "artic
     _check_counts(jobs, chunk_size)
     model_ref = None if model is None else str(model)
     load_cached(model_ref)  # a bad reference fails before any input is read
-    chunks = _chunks(articles, chunk_size, set(skip))
+    chunks = _chunks(articles, chunk_size, set(skip), on_duplicate=on_duplicate)
     if jobs == 1:
         for chunk in chunks:
             yield _score_chunk(chunk, model_ref, level, evidence, encoder)
@@ -148,13 +174,18 @@ def score_chunks(articles: Iterable[Article], *, model=None, level: str = "artic
 
     parallel = Parallel(n_jobs=jobs, return_as="generator", backend="loky",
                         pre_dispatch=f"{2 * abs(jobs)}")
-    yield from parallel(delayed(_score_chunk)(chunk, model_ref, level, evidence, encoder, True)
+    parent = os.getpid()
+    yield from parallel(delayed(_score_chunk)(chunk, model_ref, level, evidence, encoder, parent)
                         for chunk in chunks)
 
 
-def _score_chunk(chunk, model_ref, level, evidence, encoder, own_process=False):
+def _score_chunk(chunk, model_ref, level, evidence, encoder, parent: int | None = None):
+    if parent is not None:
+        from .workers import guard_worker
+
+        guard_worker(parent)
     pairs = score_batch(chunk, model_ref, level, evidence)
-    if own_process:
+    if parent is not None:
         freeze_long_lived_objects()
     return pairs if encoder is None else encoder(pairs)
 
@@ -221,40 +252,90 @@ def _noting(articles: Iterable[Article], summary: RunSummary) -> Iterator[Articl
 def score_to_file(inputs: Sequence[str], output: str | None, *, fmt: str | None = None,
                   model: str | None = None, level: str = "article", text_field: str | None = None,
                   id_field: str | None = None, jobs: int = 1, chunk_size: int = DEFAULT_CHUNK_SIZE,
-                  resume: bool = False, errors: str | None = None, progress: bool = False,
-                  clean: bool = True) -> RunSummary:
+                  resume: bool = False, overwrite: bool = False, errors: str | None = None,
+                  progress: bool = False, clean: bool = True) -> RunSummary:
     """Score inputs into ``output`` (``None`` or ``"-"``: stdout), resumably.
 
-    Unreadable inputs are skipped and reported to the ``errors`` JSONL file (else stderr).
     ``clean=False`` scores texts without dropping boilerplate (``--no-clean``).
-    Every argument and the model are checked before any output is opened.
+    Every argument, input path and the model are checked before any output is opened.  An
+    existing ``output`` is replaced only with ``overwrite`` and continued only with ``resume``
+    (which refuses a different model, level, format or input).  The output is locked for the
+    run; its progress and lock files are removed when the run completes and kept when it is
+    interrupted (``KeyboardInterrupt`` or an error), so ``resume`` continues it.  Unreadable
+    inputs and repeated ids are skipped and reported to the ``errors`` JSONL file (else
+    stderr); the file is started afresh by a new run and appended to by a resumed one.
+
+    Raises
+    ------
+    InputError
+        A bad argument, a missing input, an existing output without ``overwrite`` or
+        ``resume``, or nothing could be scored.
+    RefusedError
+        Another run holds the output, or ``resume`` with a different job.
     """
-    from .writers import open_writer
+    from .runfiles import (OutputLock, check_inputs_exist, check_job, check_output_free, job_description,
+                           read_job, sidecars)
+    from .writers import FORMATS, output_format
 
     _check_level(level)
     _check_counts(jobs, chunk_size)
-    if resume and not output:
+    to_file = bool(output) and output != "-"
+    if resume and not to_file:
         raise InputError("--resume needs -o OUT: there is nothing to resume on stdout")
-    load_cached(model)  # a bad model reference fails before the output is touched
+    fmt = fmt or output_format(output)
+    if fmt not in FORMATS:
+        raise InputError(f"format {fmt!r}; use one of {', '.join(FORMATS)}")
+    tagger = load_cached(model)  # a bad model reference fails before the output is touched
+    check_inputs_exist(inputs)
+    job = job_description(inputs, model=tagger, level=level, fmt=fmt, text_field=text_field,
+                          id_field=id_field, evidence=DEFAULT_EVIDENCE, clean=clean)
+    lock = None
+    if to_file:
+        check_output_free(output, resume=resume, overwrite=overwrite)
+        lock = OutputLock(output).acquire()
+    try:
+        if resume and (os.path.exists(output) or sidecars(output)["parts"].exists()):
+            check_job(output, read_job(sidecars(output)["progress"]), job)
+        return _run(inputs, output, fmt, model, level, text_field, id_field, jobs, chunk_size, resume,
+                    errors, progress, job, clean)
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+def _run(inputs, output, fmt, model, level, text_field, id_field, jobs, chunk_size, resume, errors,
+         progress, job, clean) -> RunSummary:
+    from .writers import open_writer
+
     freeze_long_lived_objects()
     summary = RunSummary()
-    errors_handle = open(errors, "a", encoding="utf-8") if errors else None
+    reported: set[str] = set()
+    if errors and resume and os.path.exists(errors):
+        with open(errors, encoding="utf-8") as handle:
+            reported = {line.rstrip("\n") for line in handle}
+    errors_handle = open(errors, "a" if resume else "w", encoding="utf-8") if errors else None
 
     def on_error(error: ReadError) -> None:
         summary.skipped += 1
         line = json.dumps(error.to_record(), ensure_ascii=False)
         if errors_handle:
-            errors_handle.write(line + "\n")
-            errors_handle.flush()
+            if line not in reported:  # a resumed run meets the first run's bad inputs again
+                errors_handle.write(line + "\n")
+                errors_handle.flush()
         else:
             print(f"framing: skipped {error}", file=sys.stderr)
 
-    writer = open_writer(output, fmt, resume=resume)
+    try:
+        writer = open_writer(output, fmt, resume=resume, job=job)
+    except BaseException:
+        if errors_handle:
+            errors_handle.close()
+        raise
     summary.resumed_after = len(writer.done)
     articles_in = _noting(read_articles(list(inputs), text_field=text_field, id_field=id_field, clean=clean,
                                         on_error=on_error), summary)
     chunks = score_chunks(articles_in, model=model, level=level, jobs=jobs, chunk_size=chunk_size,
-                          skip=writer.done, encoder=writer.encoder)
+                          skip=writer.done, encoder=writer.encoder, on_duplicate=on_error)
     bar = None
     if progress:
         from tqdm import tqdm
@@ -271,11 +352,20 @@ def score_to_file(inputs: Sequence[str], output: str | None, *, fmt: str | None 
                 rate = summary.sentences / max(time.perf_counter() - started, 1e-9)
                 bar.set_postfix(sentences=f"{summary.sentences:,}", sentences_per_s=f"{rate:,.0f}",
                                 refresh=False)
-    finally:
+    except BaseException:
+        writer.abort()  # keep the progress (and Parquet parts): --resume continues from here
+        raise
+    else:
         writer.close()
+    finally:
         if bar is not None:
             bar.close()
         if errors_handle:
             errors_handle.close()
         summary.seconds = time.perf_counter() - started
+    if summary.articles == 0 and summary.resumed_after == 0:
+        if output and output != "-" and not resume:
+            Path(output).unlink(missing_ok=True)  # no empty, finished-looking output
+        where = f"; see {errors}" if errors else " (reasons above)"
+        raise InputError(f"nothing could be scored: {summary.skipped} input(s) skipped{where}")
     return summary

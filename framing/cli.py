@@ -57,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     score.add_argument("--chunk-size", type=int, default=None,
                        help="most articles per batch and per unit of parallel work (default 256)")
     score.add_argument("--resume", action="store_true", help="continue an interrupted run into -o")
+    score.add_argument("--overwrite", action="store_true", help="replace an existing -o")
     score.add_argument("--errors", default=None, help="JSONL file for unreadable inputs (default: stderr)")
     score.add_argument("--no-progress", action="store_true")
     score.add_argument("--no-clean", action="store_true", help="score texts as they are: keep site boilerplate")
@@ -103,7 +104,7 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--annotations", default="annotations")
     bench.add_argument("--corpus", default=None)
     bench.add_argument("--resamples", type=int, default=1000)
-    bench.add_argument("-o", "--output", default="benchmarks/results/latest")
+    bench.add_argument("-o", "--output", required=True, help="report folder")
     _add_data_options(bench, "benchmark on this labelled file instead of the frozen test split")
 
     ann = add("annotations", "Validate, count, split, measure agreement on, or export the gold set.")
@@ -203,12 +204,17 @@ def _tag(args) -> int:
 def _score(args) -> int:
     from .batch import DEFAULT_CHUNK_SIZE, score_to_file
 
-    summary = score_to_file(
-        args.inputs, args.output, fmt=args.format, model=args.model, level=args.level,
-        text_field=args.text_field, id_field=args.id_field, jobs=args.jobs,
-        chunk_size=DEFAULT_CHUNK_SIZE if args.chunk_size is None else args.chunk_size,
-        resume=args.resume, errors=args.errors, progress=not args.no_progress and sys.stderr.isatty(),
-        clean=not args.no_clean)
+    try:
+        summary = score_to_file(
+            args.inputs, args.output, fmt=args.format, model=args.model, level=args.level,
+            text_field=args.text_field, id_field=args.id_field, jobs=args.jobs,
+            chunk_size=DEFAULT_CHUNK_SIZE if args.chunk_size is None else args.chunk_size,
+            resume=args.resume, overwrite=args.overwrite, errors=args.errors,
+            progress=not args.no_progress and sys.stderr.isatty(), clean=not args.no_clean)
+    except KeyboardInterrupt:
+        again = " add --resume to continue it" if args.output and args.output != "-" else ""
+        print(f"framing: interrupted; what was written is kept;{again}", file=sys.stderr)
+        return 130
     print(f"framing: {summary}", file=sys.stderr)
     if summary.language_warning():
         print(f"framing: warning: {summary.language_warning()}", file=sys.stderr)
@@ -320,7 +326,7 @@ def _queue(args) -> int:
 def _annotations(args) -> int:
     if args.action == "queue":
         return _queue(args)
-    from .annotations import AnnotationError, load_annotations
+    from .annotations import load_annotations
 
     if args.action in ("import", "label-config") or getattr(args, "format", "dataset") != "dataset":
         from .cli_own import interop_command
@@ -328,13 +334,15 @@ def _annotations(args) -> int:
         return interop_command(args)
 
     if args.action == "validate":
-        try:
-            gold = load_annotations(args.paths, corpus=args.corpus)  # also joins and checks stand-off hashes
-        except AnnotationError as error:
-            for problem in error.problems:
+        from .annotations import check_annotations
+
+        problems = check_annotations(args.paths, corpus=args.corpus)  # records, stand-off hashes, splits
+        if problems:
+            for problem in problems:
                 print(problem, file=sys.stderr)
-            print(f"framing: {len(error.problems)} problem(s) found", file=sys.stderr)
+            print(f"framing: {len(problems)} problem(s) found", file=sys.stderr)
             return 1
+        gold = load_annotations(args.paths, corpus=args.corpus)
         print(f"ok: {len(gold)} sentences in {len({s.doc_id for s in gold.sentences})} documents")
         return 0
     from .reports import agreement_table, stats_table

@@ -20,7 +20,8 @@ article
 roll-up fields
     ``sentences`` (count), ``scores``, ``frames``, ``families``, ``evidence`` (frame -> list
     of ``{sentence, start, end, score, text}``).
-Every record also carries ``model`` (``name@version``) when the scorer knows it.
+Every record the scorer (:class:`framing.Tagger`) makes also carries ``model``
+(``name@version``), before the scores; an input metadata column named ``model`` is replaced.
 """
 
 from __future__ import annotations
@@ -104,7 +105,8 @@ def rollup_labelled(head: dict[str, Any], sentences: Sequence, scores: np.ndarra
 
 
 def sentence_records(article_id: str, sentences: Sequence, scores: np.ndarray, *,
-                     frames: Sequence[str], thresholds: np.ndarray) -> list[dict[str, Any]]:
+                     frames: Sequence[str], thresholds: np.ndarray, model: str | None = None
+                     ) -> list[dict[str, Any]]:
     """One record per sentence.
 
     Whole-matrix numpy calls, then plain Python values: per-element ``float()``, ``round()``
@@ -112,6 +114,11 @@ def sentence_records(article_id: str, sentences: Sequence, scores: np.ndarray, *
     """
     rounded = np.round(scores, 6).tolist()
     labels = label_lists(scores, thresholds, frames)
+    if model is not None:
+        return [{
+            "article_id": article_id, "sentence": s.index, "paragraph": s.paragraph, "start": s.start,
+            "end": s.end, "text": s.text, "model": model, "scores": dict(zip(frames, row)), "frames": row_labels,
+        } for s, row, row_labels in zip(sentences, rounded, labels)]
     return [{
         "article_id": article_id,
         "sentence": s.index,

@@ -22,7 +22,7 @@ from .codebook import load_codebook
 from .errors import FramingError, InputError, RefusedError
 
 __all__ = ["ModelRefused", "ModelNotFound", "list_models", "resolve", "save_model", "load_artifact",
-           "TRUSTED_TYPES", "ARTIFACT_FORMAT"]
+           "TRUSTED_TYPES", "ARTIFACT_FORMAT", "metadata_sha256", "DESCRIBING"]
 
 MODELS_ENV = "FRAMING_MODELS"
 MODEL_FILE = "model.skops"
@@ -91,12 +91,46 @@ def _version_key(version: str) -> tuple[int, ...]:
     return tuple(int(p) for p in version.split("."))
 
 
+_INDEX_FIX = ('it must be {"default": "name@version"} naming an installed model; fix it, or run '
+              '`framing train ... --default`')
+
+
 def default_reference(root: Path | None = None) -> str | None:
+    """The default model named in ``registry.json``; None when the file is absent.
+
+    A damaged file is refused with its name and the fix.
+    """
     root = root or models_root()
     index = root / INDEX_FILE
-    if index.exists():
-        return json.loads(index.read_text()).get("default")
-    return None
+    if not index.exists():
+        return None
+    try:
+        data = json.loads(index.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise ModelRefused(f"{index}: not valid JSON ({error}); {_INDEX_FIX}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("default"), str) or not data["default"]:
+        raise ModelRefused(f"{index}: names no default model (found {json.dumps(data)[:60]}); {_INDEX_FIX}")
+    return data["default"]
+
+
+# The metadata fields that describe the model file and how it labels: ``metadata_sha256`` is
+# the SHA-256 of their canonical JSON, so editing any of them is detected on load.
+DESCRIBING = ("name", "version", "artifact_format", "codebook_version", "codebook_sha256", "codebook",
+              "frames", "thresholds", "params", "model_sha256")
+
+
+def metadata_sha256(metadata: dict[str, Any]) -> str:
+    """SHA-256 of the canonical JSON of the metadata fields in :data:`DESCRIBING`.
+
+    Examples
+    --------
+    >>> a = metadata_sha256({"name": "m", "version": "1.0.0", "metrics": {"f1": 0.5}})
+    >>> a == metadata_sha256({"version": "1.0.0", "name": "m"}), a == metadata_sha256({"name": "n"})
+    (True, False)
+    """
+    described = {k: metadata[k] for k in DESCRIBING if k in metadata}
+    canonical = json.dumps(described, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return _sha256(canonical.encode("utf-8"))
 
 
 def list_models(root: str | os.PathLike | None = None) -> list[str]:
@@ -122,11 +156,18 @@ def resolve(ref: str | os.PathLike | None = None, root: str | os.PathLike | None
     path = Path(ref)
     if path.is_dir() and (path / METADATA_FILE).exists():
         return path
+    if path.is_dir() and (path / MODEL_FILE).exists():
+        raise ModelRefused(f"{path / METADATA_FILE} is missing; a model folder needs {MODEL_FILE} and "
+                           f"{METADATA_FILE}: restore it from where the model came from, or retrain")
     if path.name == MODEL_FILE and path.exists():
         return path.parent
     ref = str(ref)
     name, _, version = ref.partition("@")
     candidates = [r for r in list_models(root) if r.split("@")[0] == name]
+    if version and not candidates or version and f"{name}@{version}" not in candidates:
+        if (root / name / version / MODEL_FILE).exists():
+            raise ModelRefused(f"{root / name / version / METADATA_FILE} is missing; a model folder needs "
+                               f"{MODEL_FILE} and {METADATA_FILE}: restore it, or retrain {name}@{version}")
     if not candidates:
         raise ModelNotFound(f"no model {ref!r} in {root}; installed: {', '.join(list_models(root)) or 'none'}")
     if version:
@@ -181,8 +222,10 @@ def save_model(estimator, name: str, version: str, *, metadata: dict[str, Any] |
         "model_sha256": _sha256(data),
     }
     record.pop("codebook", None)
+    record.pop("metadata_sha256", None)
     if own is not None:  # stored whole: the model loads and reports families without the file
         record["codebook"] = own
+    record["metadata_sha256"] = metadata_sha256(record)
     (folder / METADATA_FILE).write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
     if card is not None:
         (folder / "README.md").write_text(card)
@@ -229,13 +272,10 @@ def load_artifact(ref: str | os.PathLike | None = None, root: str | os.PathLike 
 
     folder = resolve(ref, root)
     metadata_path = folder / METADATA_FILE
-    try:
-        metadata = json.loads(metadata_path.read_text())
-    except (OSError, json.JSONDecodeError) as error:
-        raise ModelRefused(f"{metadata_path}: unreadable metadata ({error})") from None
+    metadata = _read_metadata(metadata_path)
     model_path = folder / MODEL_FILE
     if not model_path.exists():
-        raise ModelRefused(f"{model_path}: model file is missing")
+        raise ModelRefused(f"{model_path}: model file is missing; restore it beside {METADATA_FILE}, or retrain")
     data = model_path.read_bytes()  # hashed, inspected and loaded from this one read
     actual = _sha256(data)
     if actual != metadata.get("model_sha256"):
@@ -260,7 +300,64 @@ def load_artifact(ref: str | os.PathLike | None = None, root: str | os.PathLike 
         raise ModelRefused(f"{model_path}: holds a {type(estimator).__name__}, not a framing estimator")
     if getattr(estimator, "codebook", None) != metadata.get("codebook"):
         raise ModelRefused(f"{model_path}: the codebook inside the model differs from its metadata")
+    _check_described(metadata, metadata_path, estimator,
+                     registered=folder.parent.parent.resolve() == Path(root or models_root()).resolve())
     return estimator, metadata
+
+
+_FIELD_TYPES = {"name": str, "version": str, "model_sha256": str, "artifact_format": int,
+                "frames": list, "thresholds": list}
+_RESTORE = "restore the file from where the model came from, or retrain the model"
+
+
+def _read_metadata(path: Path) -> dict[str, Any]:
+    try:
+        metadata = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise ModelRefused(f"{path}: not valid JSON ({error}); {_RESTORE}") from None
+    except OSError as error:
+        raise ModelRefused(f"{path}: cannot be read ({error.strerror}); {_RESTORE}") from None
+    if not isinstance(metadata, dict):
+        raise ModelRefused(f"{path}: must be a JSON object of model metadata, found a "
+                           f"{type(metadata).__name__}; {_RESTORE}")
+    for field, kind in _FIELD_TYPES.items():
+        if field not in metadata and field != "model_sha256":
+            continue
+        value = metadata.get(field)
+        if not isinstance(value, kind) or isinstance(value, bool):
+            raise ModelRefused(f"{path}: field {field!r} is {json.dumps(value)}, not a "
+                               f"{'number' if kind is int else kind.__name__}; {_RESTORE}")
+    return metadata
+
+
+def _check_described(metadata: dict[str, Any], path: Path, estimator, *, registered: bool) -> None:
+    """The metadata fields that describe the model have not been edited.
+
+    With ``metadata_sha256`` (models saved since it was added) every field in
+    :data:`DESCRIBING` is covered.  Older metadata without it is checked where it can be:
+    frames and thresholds against the model file, and name and version against the folder.
+    """
+    recorded = metadata.get("metadata_sha256")
+    if recorded is not None:
+        if recorded != metadata_sha256(metadata):
+            raise ModelRefused(f"{path}: its fields ({', '.join(k for k in DESCRIBING if k in metadata)}) "
+                               f"do not match metadata_sha256 {str(recorded)[:12]}…; the metadata was edited. "
+                               f"{_RESTORE[0].upper()}{_RESTORE[1:]}")
+    if "frames" in metadata and [str(f) for f in estimator.frames_] != metadata["frames"]:
+        raise ModelRefused(f"{path}: field 'frames' differs from the frames in {MODEL_FILE}; {_RESTORE}")
+    if "thresholds" in metadata and [float(t) for t in estimator.thresholds_] != metadata["thresholds"]:
+        raise ModelRefused(f"{path}: field 'thresholds' differs from the thresholds in {MODEL_FILE}; "
+                           f"{_RESTORE}")
+    codebook = load_codebook()
+    if metadata.get("codebook") is None and metadata.get("codebook_version") == codebook.version \
+            and metadata.get("codebook_sha256") != codebook.sha256:
+        raise ModelRefused(f"{path}: codebook_sha256 {str(metadata.get('codebook_sha256'))[:12]}… is not the "
+                           f"SHA-256 of codebook v{codebook.version} ({codebook.sha256[:12]}…); the metadata "
+                           "was edited or the codebook changed without a new version: retrain")
+    if registered and (metadata.get("name"), metadata.get("version")) != (path.parent.parent.name,
+                                                                          path.parent.name):
+        raise ModelRefused(f"{path}: names {metadata['name']}@{metadata['version']} but sits in "
+                           f"{path.parent.parent.name}/{path.parent.name}; {_RESTORE}")
 
 
 def _own_codebook(data: dict):

@@ -21,7 +21,23 @@ from .records import DEFAULT_EVIDENCE, LEVELS, rollup, sentence_records
 from .registry import load_artifact
 from .segmentation import Segments, segment
 
-__all__ = ["Tagger", "load", "load_cached", "forget_loaded_models"]
+__all__ = ["Tagger", "load", "load_cached", "forget_loaded_models", "SentencesTypeError", "MAX_BATCH"]
+
+MAX_BATCH = 2048
+"""Most sentences per ``predict_proba`` call of the estimator: a long article is scored in
+pieces, so the feature matrix stays bounded however long the article is."""
+
+
+class SentencesTypeError(InputError, TypeError):
+    """A single string was passed where a list of sentences is expected."""
+
+
+def _sentence_list(texts: Any, method: str) -> list[str]:
+    if isinstance(texts, (str, bytes)):
+        raise SentencesTypeError(
+            f"{method}() takes a list of sentences, not one string (a string would be read as "
+            f"{len(texts)} one-character sentences); wrap it in a list: {method}([text])")
+    return list(texts)
 
 
 class Tagger:
@@ -35,7 +51,7 @@ class Tagger:
     >>> model = framing.load()
     >>> result = model.tag_article("NATO keeps surrounding Russia. The weather was fine.")
     >>> len(result["sentences"]), sorted(result["article"]) == sorted(
-    ...     ["id", "title", "url", "date", "source", "removed_lines", "language", "sentences", "scores",
+    ...     ["id", "title", "url", "date", "source", "removed_lines", "language", "model", "sentences", "scores",
     ...      "frames", "families", "evidence"])
     (2, True)
     """
@@ -60,8 +76,24 @@ class Tagger:
         return f"Tagger({self.reference!r}, frames={len(self.frames)})"
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """Calibrated probabilities, shape ``(len(texts), len(frames))``, each sentence read alone."""
-        return self.estimator.predict_proba(list(texts))
+        """Calibrated probabilities, shape ``(len(texts), len(frames))``, each sentence read alone.
+
+        ``texts`` is a list of sentences; one string raises :class:`SentencesTypeError`.
+        Sentences are scored :data:`MAX_BATCH` at a time.
+
+        Examples
+        --------
+        >>> import framing
+        >>> framing.load().predict_proba(["NATO surrounds Russia."]).shape
+        (1, 13)
+        """
+        texts = _sentence_list(texts, "predict_proba")
+        if len(texts) <= MAX_BATCH:
+            return self.estimator.predict_proba(texts)
+        out = np.empty((len(texts), len(self.frames)))
+        for start in range(0, len(texts), MAX_BATCH):
+            out[start: start + MAX_BATCH] = self.estimator.predict_proba(texts[start: start + MAX_BATCH])
+        return out
 
     def predict_proba_in_documents(self, texts: Sequence[str], doc_ids: Sequence, positions: Sequence[int],
                                    blocks: Sequence | None = None, kinds: Sequence[str] | None = None) -> np.ndarray:
@@ -74,11 +106,20 @@ class Tagger:
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:
         """0/1 labels with each frame's threshold applied, same shape as :meth:`predict_proba`."""
-        return apply_thresholds(self.predict_proba(texts), self.thresholds)
+        return apply_thresholds(self.predict_proba(_sentence_list(texts, "predict")), self.thresholds)
 
     def tag(self, texts: Sequence[str]) -> list[list[str]]:
-        """Frame ids per sentence."""
-        return label_lists(self.predict_proba(texts), self.thresholds, self.frames)
+        """Frame ids per sentence (a list of sentences; wrap one sentence in a list).
+
+        Examples
+        --------
+        >>> import framing
+        >>> framing.load().tag("NATO surrounds Russia.")
+        Traceback (most recent call last):
+        ...
+        framing.scoring.SentencesTypeError: tag() takes a list of sentences, not one string (a string would be read as 22 one-character sentences); wrap it in a list: tag([text])
+        """
+        return label_lists(self.predict_proba(_sentence_list(texts, "tag")), self.thresholds, self.frames)
 
     def tag_article(self, text: str | Article, *, clean: bool = True, evidence: int = DEFAULT_EVIDENCE,
                     kind: str | None = None) -> dict[str, Any]:
@@ -148,12 +189,13 @@ class Tagger:
         sentences = segments.sentences
         if level == "sentence":
             return sentence_records(article.id, sentences, scores, frames=self.frames,
-                                    thresholds=self.thresholds)
+                                    thresholds=self.thresholds, model=self.reference)
         if level == "paragraph":
-            return [self._rollup({"article_id": article.id, "paragraph": index, "start": start, "end": end},
+            return [self._rollup({"article_id": article.id, "paragraph": index, "start": start, "end": end,
+                                  "model": self.reference},
                                  [sentences[i] for i in rows], scores[rows], evidence)
                     for index, (start, end, rows) in enumerate(segments.paragraph_rows())]
-        return [self._rollup(article.metadata(), sentences, scores, evidence)]
+        return [self._rollup({**article.metadata(), "model": self.reference}, sentences, scores, evidence)]
 
     def _rollup(self, head, sentences, scores, evidence):
         return rollup(head, sentences, scores, frames=self.frames, thresholds=self.thresholds,

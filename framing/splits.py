@@ -12,7 +12,7 @@ import numpy as np
 
 from .errors import InputError
 
-__all__ = ["SPLITS", "SPLITS_FILE", "make_splits", "read_splits", "write_splits"]
+__all__ = ["SPLITS", "SPLITS_FILE", "make_splits", "read_splits", "splits_problems", "write_splits"]
 
 SPLITS = ("train", "dev", "test")
 SPLITS_FILE = "splits.json"
@@ -74,20 +74,50 @@ def make_splits(documents: Mapping[str, Iterable[str]], indicator, *, keep: Mapp
     return dict(sorted(assignment.items()))
 
 
-def read_splits(path: str | os.PathLike) -> dict[str, str]:
-    """``doc_id -> split`` from a ``splits.json``; a damaged file is named with the fix."""
+_SPLITS_FIX = ("it must be JSON with a 'documents' object of doc_id -> train|dev|test; fix the line, "
+               "or rewrite the file with `framing annotations split`")
+
+
+def splits_problems(path: str | os.PathLike) -> tuple[dict[str, str], list[str]]:
+    """Read a ``splits.json``: ``(doc_id -> split, problems)``, each problem ``file:line: …`` with the fix.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "splits.json"
+    >>> _ = p.write_text(chr(10).join(['{"documents": {', '"d1": "train",', '"d2": "tset"', '}}']))
+    >>> splits_problems(p)[1] == [f"{p}:3: unknown split name 'd2': 'tset'; use one of train, dev, test"]
+    True
+    """
     path = Path(path)
     try:
-        documents = json.loads(path.read_text(encoding="utf-8"))["documents"]
-    except (json.JSONDecodeError, KeyError, TypeError, UnicodeDecodeError) as error:
-        raise InputError(f"{path}: not a splits file ({error}); it must be JSON with a 'documents' "
-                         "object of doc_id -> train|dev|test; rewrite it with `framing annotations split`") \
-            from None
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text)
+    except UnicodeDecodeError as error:
+        return {}, [f"{path}: not UTF-8 (byte {error.start}); {_SPLITS_FIX}"]
+    except json.JSONDecodeError as error:
+        return {}, [f"{path}:{error.lineno}: not a splits file: invalid JSON ({error.msg} at column "
+                    f"{error.colno}); {_SPLITS_FIX}"]
+    documents = data.get("documents") if isinstance(data, dict) else None
     if not isinstance(documents, dict):
-        raise InputError(f"{path}: 'documents' must be an object of doc_id -> train|dev|test")
-    bad = sorted({f"{d!r}: {v!r}" for d, v in documents.items() if v not in SPLITS})
-    if bad:
-        raise InputError(f"{path}: unknown split name(s) {', '.join(bad[:5])}; use {', '.join(SPLITS)}")
+        return {}, [f"{path}:1: not a splits file: no 'documents' object; {_SPLITS_FIX}"]
+    lines = text.splitlines()
+    problems = []
+    for doc_id, split in documents.items():
+        if split not in SPLITS:
+            key = json.dumps(doc_id, ensure_ascii=False)
+            line = next((n for n, raw in enumerate(lines, start=1) if raw.lstrip().startswith(key)), 1)
+            problems.append(f"{path}:{line}: unknown split name {doc_id!r}: {split!r}; "
+                            f"use one of {', '.join(SPLITS)}")
+    return {d: v for d, v in documents.items() if v in SPLITS}, problems
+
+
+def read_splits(path: str | os.PathLike) -> dict[str, str]:
+    """``doc_id -> split`` from a ``splits.json``; a damaged file is named with the fix."""
+    documents, problems = splits_problems(path)
+    if problems:
+        more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+        raise InputError("; ".join(problems[:3]) + more)
     return documents
 
 

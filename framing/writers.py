@@ -6,6 +6,11 @@ the output back to the last recorded offset (dropping a half-written line or a h
 chunk) and skips the ids already recorded.  Parquet is written as finished part files
 (each renamed into place only when complete) under ``OUT.parts/`` and merged into ``OUT``
 at the end.
+
+A writer ends either with :meth:`close` (the run completed: Parquet parts are merged and the
+progress file removed) or with :meth:`abort` (interrupted: everything needed to resume stays).
+Only chunks that carry article ids are recorded in the progress file, so a long article
+written in several pieces counts as done only once its last piece is on disk.
 """
 
 from __future__ import annotations
@@ -23,9 +28,9 @@ from typing import Any, BinaryIO, NamedTuple
 import msgspec
 
 from .records import flatten_record
-from .errors import InputError
+from .errors import InputError, RefusedError
 
-__all__ = ["open_writer", "encode_chunk", "Encoded", "FORMATS"]
+__all__ = ["open_writer", "output_format", "encode_chunk", "Encoded", "FORMATS"]
 
 FORMATS = ("jsonl", "csv", "parquet")
 _JSON = msgspec.json.Encoder()
@@ -68,10 +73,24 @@ def _read_progress(path: Path) -> list[dict[str, Any]]:
     return entries
 
 
+def _progress_lines(job: dict[str, Any] | None, entries: list[dict[str, Any]]) -> str:
+    lines = [{"job": job}] if job is not None else []
+    return "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in lines + entries)
+
+
+def _new_columns(rows: list[dict[str, Any]], columns: list[str]) -> tuple[str, list[str]] | None:
+    known = set(columns)
+    for row in rows:
+        extra = [k for k in row if k not in known]
+        if extra:
+            return str(row.get("id", row.get("article_id"))), extra
+    return None
+
+
 class _StreamWriter:
     """JSONL or CSV to a file (resumable) or to stdout."""
 
-    def __init__(self, path: str | None, fmt: str, resume: bool):
+    def __init__(self, path: str | None, fmt: str, resume: bool, job: dict[str, Any] | None = None):
         self.format = fmt
         self.done: set[str] = set()
         self._columns: list[str] | None = None
@@ -81,10 +100,12 @@ class _StreamWriter:
             self._path = None
             return
         self._path = Path(path)
-        progress_path = Path(f"{path}.progress")
+        self._progress_path = Path(f"{path}.progress")
         offset = 0
         if resume and self._path.exists():
-            entries = _read_progress(progress_path)
+            size = self._path.stat().st_size  # the data is flushed before its progress line, but be safe
+            entries = [e for e in _read_progress(self._progress_path)
+                       if "job" not in e and e.get("offset", 0) <= size]
             offset = next((e["offset"] for e in reversed(entries) if "offset" in e), 0)
             if offset == 0:
                 entries = []  # nothing was recorded as written, not even a CSV header row
@@ -94,14 +115,12 @@ class _StreamWriter:
             with open(self._path, "r+b") as handle:
                 handle.truncate(offset)
             # rewrite the sidecar without any torn last line
-            with open(progress_path, "w", encoding="utf-8") as handle:
-                for entry in entries:
-                    handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            self._progress_path.write_text(_progress_lines(job, entries), encoding="utf-8")
             self._out = open(self._path, "ab")
         else:
             self._out = open(self._path, "wb")
-            progress_path.unlink(missing_ok=True)
-        self._progress = open(progress_path, "a", encoding="utf-8")
+            self._progress_path.write_text(_progress_lines(job, []), encoding="utf-8")
+        self._progress = open(self._progress_path, "a", encoding="utf-8")
 
     @property
     def encoder(self):
@@ -122,42 +141,62 @@ class _StreamWriter:
                 csv.writer(buffer).writerow(self._columns)
                 if self._progress:
                     self._progress.write(json.dumps({"columns": self._columns}) + "\n")
-            writer = csv.DictWriter(buffer, fieldnames=self._columns or [], extrasaction="ignore")
+            new = _new_columns(rows, self._columns or [])
+            if new is not None:
+                raise InputError(
+                    f"{self._path or 'stdout'}: article {new[0]!r} has column(s) {', '.join(new[1])} that the "
+                    f"CSV header (fixed by the first article) lacks; a CSV cannot grow columns. Write "
+                    "JSONL or Parquet, or give every input row the same columns")
+            writer = csv.DictWriter(buffer, fieldnames=self._columns or [], extrasaction="raise")
             writer.writerows(rows)
             data = buffer.getvalue().encode("utf-8")
         self._out.write(data)
         self._out.flush()
-        if self._progress:
+        if self._progress and chunk.ids:
             self._progress.write(json.dumps({"ids": chunk.ids, "offset": self._out.tell()},
                                             ensure_ascii=False) + "\n")
             self._progress.flush()
 
-    def close(self) -> None:
+    def abort(self) -> None:
+        """Close the files and keep the progress file: the run can be resumed."""
         if self._path is not None:
             self._out.close()
         if self._progress:
             self._progress.close()
 
+    def close(self) -> None:
+        """The run completed: close the output and remove its progress file."""
+        self.abort()
+        if self._progress:
+            self._progress_path.unlink(missing_ok=True)
+
 
 class _ParquetWriter:
-    """Finished part files under ``OUT.parts/``, merged into ``OUT`` by :meth:`close`."""
+    """Finished part files under ``OUT.parts/`` (one per chunk), merged into ``OUT`` by
+    :meth:`close`.  The parts' schemas are unified as they are written: a column that appears
+    later, or a null column that gets values later, is fine; a column that changes type is
+    refused at that chunk, naming the article and the column."""
 
-    def __init__(self, path: str | None, resume: bool, rows_per_part: int = 5000):
+    def __init__(self, path: str | None, resume: bool, job: dict[str, Any] | None = None):
         if path is None or path == "-":
             raise InputError("Parquet output needs a file: pass -o OUT.parquet")
         self._path = Path(path)
         self._parts = Path(f"{path}.parts")
-        self._rows_per_part = rows_per_part
+        self._progress_path = Path(f"{path}.progress")
         self._buffer: list[dict[str, Any]] = []
         self._ids: list[str] = []
+        self._schema = None
         self.done: set[str] = set()
         if resume and self._parts.exists():
             for part in sorted(self._parts.glob("part-*.ids")):
                 if part.with_suffix(".parquet").exists():
                     self.done.update(json.loads(part.read_text()))
+            self._schema = self._unified(sorted(self._parts.glob("part-*.parquet")))
         else:
             shutil.rmtree(self._parts, ignore_errors=True)
+            self._path.unlink(missing_ok=True)
         self._parts.mkdir(parents=True, exist_ok=True)
+        self._progress_path.write_text(_progress_lines(job, []), encoding="utf-8")
         self._count = len(list(self._parts.glob("part-*.parquet")))
 
     @property
@@ -170,8 +209,17 @@ class _ParquetWriter:
     def write_chunk(self, chunk: Encoded) -> None:
         self._buffer.extend(chunk.payload)
         self._ids.extend(chunk.ids)
-        if len(self._buffer) >= self._rows_per_part:
+        if chunk.ids:  # one finished part per chunk: an interrupted run loses at most one chunk
             self._flush()
+
+    @staticmethod
+    def _unified(parts):
+        import pyarrow.parquet as pq
+
+        schema = None
+        for part in parts:
+            schema = _unify(schema, pq.read_schema(part), part)
+        return schema
 
     def _flush(self) -> None:
         import pyarrow as pa
@@ -180,7 +228,14 @@ class _ParquetWriter:
         if not self._ids:
             return
         name = f"part-{self._count:06d}"
-        table = pa.Table.from_pylist(self._buffer)
+        names = list(dict.fromkeys(k for row in self._buffer for k in row))  # every row's columns
+        try:
+            table = pa.table({n: [row.get(n) for row in self._buffer] for n in names})
+        except (pa.ArrowInvalid, pa.ArrowTypeError) as error:
+            raise RefusedError(f"article {self._ids[0]!r} and the rows after it: a column holds values of "
+                               f"different types ({str(error).splitlines()[0]}); give the column one type "
+                               "in every input row, or write JSONL") from None
+        self._schema = _unify(self._schema, table.schema, f"article {self._ids[0]!r}")
         temporary = self._parts / f"{name}.tmp"
         pq.write_table(table, temporary)
         (self._parts / f"{name}.ids").write_text(json.dumps(self._ids))
@@ -188,31 +243,66 @@ class _ParquetWriter:
         self._count += 1
         self._buffer, self._ids = [], []
 
+    def abort(self) -> None:
+        """Keep the finished parts and the progress file: the run can be resumed."""
+
     def close(self) -> None:
+        import pyarrow as pa
         import pyarrow.parquet as pq
 
         self._flush()
         parts = sorted(self._parts.glob("part-*.parquet"))
-        writer = None
-        for part in parts:
-            table = pq.read_table(part)
-            if writer is None:
-                writer = pq.ParquetWriter(self._path, table.schema)
-            writer.write_table(table.cast(writer.schema))
-        if writer is not None:
-            writer.close()
+        schema = self._unified(parts)
+        temporary = self._path.with_name(self._path.name + ".tmp")
+        if schema is not None:
+            with pq.ParquetWriter(temporary, schema) as writer:
+                for part in parts:
+                    table = pq.read_table(part)
+                    for column in schema.names:
+                        if column not in table.column_names:
+                            table = table.append_column(column, pa.nulls(len(table), schema.field(column).type))
+                    writer.write_table(table.select(schema.names).cast(schema))
+            os.replace(temporary, self._path)
         shutil.rmtree(self._parts, ignore_errors=True)
+        self._progress_path.unlink(missing_ok=True)
 
 
-def open_writer(path: str | None, fmt: str | None = None, resume: bool = False):
+def _unify(schema, new, where):
+    import pyarrow as pa
+
+    if schema is None:
+        return new
+    try:
+        return pa.unify_schemas([schema, new], promote_options="permissive")
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as error:
+        raise RefusedError(f"{where}: its columns do not fit the Parquet schema of the rows before it "
+                           f"({str(error).splitlines()[0]}); give the column one type in every input row, "
+                           "or write JSONL") from None
+
+
+def open_writer(path: str | None, fmt: str | None = None, resume: bool = False,
+                job: dict[str, Any] | None = None):
     """A writer with ``.done`` (ids already written), ``.encoder`` (for
-    :func:`framing.batch.score_chunks`), ``.write_chunk(encoded)``, ``.write(id, records)``
-    and ``.close()``."""
+    :func:`framing.batch.score_chunks`), ``.write_chunk(encoded)``, ``.write(id, records)``,
+    ``.close()`` (run completed) and ``.abort()`` (interrupted; keep what resuming needs).
+
+    ``job`` is recorded as the first line of ``OUT.progress`` (see :mod:`framing.runfiles`)."""
     if fmt is None:
-        suffix = Path(path).suffix.lower().lstrip(".") if path and path != "-" else "jsonl"
-        fmt = suffix if suffix in FORMATS else "jsonl"
+        fmt = output_format(path)
     if fmt not in FORMATS:
         raise InputError(f"format {fmt!r}; use one of {', '.join(FORMATS)}")
     if fmt == "parquet":
-        return _ParquetWriter(path, resume)
-    return _StreamWriter(path, fmt, resume)
+        return _ParquetWriter(path, resume, job)
+    return _StreamWriter(path, fmt, resume, job)
+
+
+def output_format(path: str | None) -> str:
+    """The format an output path implies: its suffix when known, else JSON Lines.
+
+    Examples
+    --------
+    >>> output_format("scores.parquet"), output_format(None), output_format("x.out")
+    ('parquet', 'jsonl', 'jsonl')
+    """
+    suffix = Path(path).suffix.lower().lstrip(".") if path and path != "-" else "jsonl"
+    return suffix if suffix in FORMATS else "jsonl"

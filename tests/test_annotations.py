@@ -132,3 +132,31 @@ def test_near_duplicate_across_splits_is_kept_only_in_the_earliest_split(tmp_pat
     assert sorted(zip(exported["sentence_id"], exported["split"])) == [
         ("test_doc:1", "test"), ("train_doc:0", "train"), ("train_doc:1", "train")]
     assert len(gold.select(dedupe=False)) == 6
+
+
+def test_validate_reports_every_problem_of_a_damaged_copy_in_one_pass(tmp_path, capsys):
+    """Issue #13 row 17: record, JSON, stand-off hash and splits.json problems together."""
+    from framing.corpus import DEFAULT_COLLECTION, sentence_hash
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / f"{DEFAULT_COLLECTION}.jsonl").write_text(json.dumps({"case_id": "c1", "summary": "A claim."}) + "\n")
+    folder = tmp_path / "annotations"
+    folder.mkdir()
+    standoff = {**{k: v for k, v in _good().items() if k != "text"}, "sentence_id": "c1:0", "doc_id": "c1",
+                "field": "summary", "start": 0, "end": 8, "sha256": sentence_hash("Another.")}
+    bad_frame = {**_good(), "sentence_id": "d1:1", "frames": ["nope"]}
+    (folder / "a.jsonl").write_text("\n".join([json.dumps(_good()), '{"sentence_id": "d1:2", "doc_id" "d1"}',
+                                               json.dumps(standoff), json.dumps(bad_frame)]) + "\n")
+    (folder / "splits.json").write_text('{"documents": {\n"d1": "train",\n"c1": "tset"\n}}\n')
+    assert main(["annotations", "validate", str(folder), "--corpus", str(corpus)]) == 1
+    err = capsys.readouterr().err
+    path = folder / "a.jsonl"
+    assert f"{path}:2: invalid JSON (Expecting ':' delimiter at column 34, near" in err
+    assert f"{path}:4: field 'frames': unknown frame id 'nope'" in err
+    assert f"{path}:3: text at {DEFAULT_COLLECTION}/c1/summary[0:8] does not match its sha256" in err
+    assert f"{folder / 'splits.json'}:3: unknown split name 'c1': 'tset'; use one of train, dev, test" in err
+    assert "framing: 4 problem(s) found" in err
+    (folder / "splits.json").write_text('{"documents": {\n"d1": "train",\n')
+    assert main(["annotations", "validate", str(folder), "--corpus", str(corpus)]) == 1
+    assert f"{folder / 'splits.json'}:3: not a splits file: invalid JSON" in capsys.readouterr().err

@@ -6,7 +6,7 @@ import warnings
 
 import pytest
 
-from framing import Article, ReadError, read_articles
+from framing import ReadError, read_articles
 from framing.cleaning import clean_text
 from framing.cli import main
 

@@ -89,14 +89,18 @@ def test_cli_score_formats_and_error_file(registry, tmp_path):
 
 @pytest.mark.parametrize("suffix", ["jsonl", "csv"])
 @pytest.mark.parametrize("fraction", [0.0, 0.01, 0.37, 0.5, 0.93])
-def test_resume_after_kill_with_truncated_last_line(registry, tmp_path, suffix, fraction):
+def test_resume_after_kill_with_truncated_last_line(registry, tmp_path, suffix, fraction, monkeypatch):
     source = tmp_path / "in.jsonl"
     source.write_text("".join(json.dumps({"id": f"a{i}", "text": ARTICLE}) + "\n" for i in range(30)))
     command = ["score", str(source), "--level", "sentence", "--chunk-size", "4"]
     full = tmp_path / f"full.{suffix}"
     assert main(command + ["-o", str(full)]) == 0
     out = tmp_path / f"out.{suffix}"
-    assert main(command + ["-o", str(out)]) == 0
+    from framing.writers import _StreamWriter
+
+    with monkeypatch.context() as patch:  # a run that never completes keeps its progress file
+        patch.setattr(_StreamWriter, "close", _StreamWriter.abort)
+        assert main(command + ["-o", str(out)]) == 0
     # A kill leaves any prefix of the output (here mid-line), the progress lines whose data had
     # been flushed by then, and possibly a torn progress line.
     data = out.read_bytes()
@@ -111,12 +115,16 @@ def test_resume_after_kill_with_truncated_last_line(registry, tmp_path, suffix, 
     assert out.read_bytes() == full.read_bytes()
 
 
-def test_progress_records_chunks_with_their_offsets(registry, tmp_path):
+def test_progress_records_chunks_with_their_offsets(registry, tmp_path, monkeypatch):
+    from framing.writers import _StreamWriter
+
     source = tmp_path / "in.jsonl"
     source.write_text("".join(json.dumps({"id": f"a{i}", "text": ARTICLE}) + "\n" for i in range(10)))
     out = tmp_path / "out.jsonl"
+    monkeypatch.setattr(_StreamWriter, "close", _StreamWriter.abort)  # keep the progress file
     assert main(["score", str(source), "-o", str(out), "--level", "article", "--chunk-size", "4"]) == 0
-    entries = [json.loads(line) for line in (tmp_path / "out.jsonl.progress").read_text().splitlines()]
+    job, *entries = [json.loads(line) for line in (tmp_path / "out.jsonl.progress").read_text().splitlines()]
+    assert job["job"]["level"] == "article" and job["job"]["model"] == "tiny@0.1.0"
     assert [e["ids"] for e in entries] == [["a0", "a1", "a2", "a3"], ["a4", "a5", "a6", "a7"], ["a8", "a9"]]
     lines = out.read_bytes().splitlines(keepends=True)
     assert [e["offset"] for e in entries] == [sum(map(len, lines[:n])) for n in (4, 8, 10)]
@@ -129,11 +137,11 @@ def test_resume_parquet(registry, tmp_path):
 
     source = [Article(f"a{i}", ARTICLE) for i in range(6)]
     writer = open_writer(str(tmp_path / "o.parquet"))
-    writer._rows_per_part = 8
     for article_id, records in list(framing.score_articles(source, level="sentence"))[:3]:
-        writer.write(article_id, records)  # a 2nd part is half-buffered when the "kill" comes
+        writer.write(article_id, records)  # one finished part per chunk (here per article)
+    writer._buffer = [{"half": 1}]  # a chunk half-buffered when the "kill" comes
     resumed = open_writer(str(tmp_path / "o.parquet"), resume=True)
-    assert resumed.done == {"a0", "a1"}
+    assert resumed.done == {"a0", "a1", "a2"}
     for article_id, records in framing.score_articles(source, level="sentence", skip=resumed.done):
         resumed.write(article_id, records)
     resumed.close()

@@ -92,3 +92,79 @@ def test_shipped_default_loads_and_tags():
     assert "frames@1.0.0" in framing.list_models()
     tags = model.tag(["The CSTO will not allow colour revolutions.", "The meeting was held on Monday."])
     assert "colour_revolution" in tags[0] and tags[1] == []
+
+
+# Issue #13, row 7 ------------------------------------------------------------------------
+
+
+def _registry_copy(tiny_model, tmp_path):
+    _, _, folder = tiny_model
+    root = tmp_path / "models"
+    shutil.copytree(folder, root / "tiny" / "0.1.0")
+    (root / "registry.json").write_text(json.dumps({"default": "tiny@0.1.0"}))
+    return root, root / "tiny" / "0.1.0"
+
+
+@pytest.mark.parametrize("content, message", [
+    ("{not json", "registry.json: not valid JSON (Expecting property name"),
+    ("[]", "registry.json: names no default model (found [])"),
+    ("{}", "registry.json: names no default model (found {})"),
+])
+def test_damaged_registry_index_is_one_line_naming_the_fix(tiny_model, tmp_path, monkeypatch, capsys, content,
+                                                            message):
+    from framing.cli import main
+
+    root, _ = _registry_copy(tiny_model, tmp_path)
+    (root / "registry.json").write_text(content)
+    monkeypatch.setenv("FRAMING_MODELS", str(root))
+    framing.scoring.forget_loaded_models()
+    assert main(["tag", "-"]) == 1
+    err = capsys.readouterr().err
+    assert message in err and '{"default": "name@version"}' in err and err.count("\n") == 1
+    assert "is missing" not in err
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda m: [], "metadata.json: must be a JSON object of model metadata, found a list"),
+    (lambda m: {**m, "artifact_format": "1"}, "field 'artifact_format' is \"1\", not a number"),
+    (None, "metadata.json is missing; a model folder needs model.skops and metadata.json"),
+    (lambda m: {**m, "thresholds": [0.01] * len(m["thresholds"])}, "do not match metadata_sha256"),
+    (lambda m: {**m, "name": "other"}, "do not match metadata_sha256"),
+    (lambda m: {**m, "codebook_sha256": "0" * 64}, "do not match metadata_sha256"),
+])
+def test_damaged_or_edited_metadata_is_refused_naming_the_file(tiny_model, tmp_path, edit, message):
+    root, folder = _registry_copy(tiny_model, tmp_path)
+    path = folder / "metadata.json"
+    if edit is None:
+        path.unlink()
+    else:
+        path.write_text(json.dumps(edit(json.loads(path.read_text()))))
+    for ref in (folder, "tiny@0.1.0"):
+        with pytest.raises(ModelRefused, match=message.replace("(", r"\(").replace(")", r"\)")):
+            load_artifact(ref, root=root)
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda m: {**m, "thresholds": [0.01] * len(m["thresholds"])}, "field 'thresholds' differs from the thresholds"),
+    (lambda m: {**m, "name": "other"}, "names other@0.1.0 but sits in tiny/0.1.0"),
+    (lambda m: {**m, "codebook_sha256": "0" * 64}, "codebook_sha256 000000000000… is not the SHA-256"),
+])
+def test_older_metadata_without_its_hash_is_checked_where_it_can_be(tiny_model, tmp_path, edit, message):
+    root, folder = _registry_copy(tiny_model, tmp_path)
+    path = folder / "metadata.json"
+    older = json.loads(path.read_text())
+    older.pop("metadata_sha256")
+    path.write_text(json.dumps(older))
+    load_artifact("tiny@0.1.0", root=root)  # an older artifact format still loads
+    path.write_text(json.dumps(edit(older)))
+    with pytest.raises(ModelRefused, match=message):
+        load_artifact("tiny@0.1.0", root=root)
+
+
+def test_shipped_models_have_no_metadata_hash_and_still_load():
+    from conftest import ROOT
+
+    for ref in ("frames@1.0.0", "frames-word@1.0.0"):
+        assert "metadata_sha256" not in json.loads((ROOT / "models" / ref.replace("@", "/") / "metadata.json")
+                                                  .read_text())
+        assert framing.load(ref).reference == ref

@@ -1,10 +1,4 @@
-import json
-import os
-
-import pytest
-
 import framing
-from framing import Article
 from framing.cli import main
 
 ARTICLE = ("NATO surrounds Russia from all sides. The meeting was on Monday.\n\n"

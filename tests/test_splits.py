@@ -37,5 +37,5 @@ def test_splits_file_round_trip_and_damage(tmp_path):
     with pytest.raises(InputError, match="unknown split name.*'a': 'training'"):
         read_splits(path)
     path.write_text("{not json")
-    with pytest.raises(InputError, match="splits.json: not a splits file"):
+    with pytest.raises(InputError, match="splits.json:1: not a splits file: invalid JSON"):
         read_splits(path)
