@@ -218,10 +218,6 @@ def _score(args) -> int:
     print(f"framing: {summary}", file=sys.stderr)
     if summary.language_warning():
         print(f"framing: warning: {summary.language_warning()}", file=sys.stderr)
-    if summary.nothing_read:
-        print(f"framing: error: no input could be read ({summary.skipped} unreadable input(s), nothing "
-              "scored); see the messages above or the --errors file", file=sys.stderr)
-        return 2
     return 0
 
 

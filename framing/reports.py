@@ -122,7 +122,7 @@ def benchmark_markdown(report: dict[str, Any], codebook=None) -> str:
     if pictures:
         lines += ["## Pictures", ""] + [f"![{p}]({p})" for p in pictures] + [""]
     elif pictures is not None:
-        lines += ["_Pictures skipped: matplotlib is not installed (`pip install framing[plots]`)._", ""]
+        lines += ["_Pictures skipped: matplotlib is not installed (`pip install matplotlib`)._", ""]
     return "\n".join(lines)
 
 

@@ -80,7 +80,7 @@ def wilson_interval(count: Any, nobs: Any) -> tuple[Any, Any]:
     try:
         from statsmodels.stats.proportion import proportion_confint
     except ImportError:  # pragma: no cover
-        raise ImportError("framing trends needs statsmodels: pip install 'framing[views]'") from None
+        raise ImportError("framing trends needs statsmodels: pip install statsmodels") from None
     return proportion_confint(count, nobs, alpha=0.05, method="wilson")
 
 

@@ -143,7 +143,7 @@ def test_exit_code_is_2_when_every_input_failed(registry, tmp_path, capsys):
     (inputs / "nocol.csv").write_text("id,notes\n1,Some text.\n")
     assert main(["score", str(inputs), "-o", str(tmp_path / "out.jsonl")]) == 2
     err = capsys.readouterr().err
-    assert "skipped 4 unreadable input(s)" in err and "no input could be read" in err
+    assert "nothing could be scored: 4 input(s) skipped" in err
     assert err.count("nocol.csv") == 1
 
 
