@@ -15,8 +15,7 @@ cp "$FRAMING_MODELS/energy/0.2.0/README.md" output/model-card-0.2.0.md
 framing train --data labels.csv --group-field document --codebook codebook.yaml --name energy --version 0.3.0 \
   2> output/train-error.txt || true
 framing tag article.txt --model energy@0.2.0 | tee output/tag.txt
-framing score article.txt --model energy@0.2.0 --level article -o output/scores.jsonl
-rm -f output/scores.jsonl.progress
+framing score article.txt --model energy@0.2.0 --level article -o output/scores.jsonl --overwrite
 framing bench --models energy@0.1.0 energy@0.2.0 --data heldout.csv --group-field doc --resamples 1000 \
   -o output/bench | tee output/bench.txt
 framing bench --models energy@0.2.0 --data labels.csv --group-field doc -o output/refused \
