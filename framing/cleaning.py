@@ -50,11 +50,32 @@ _NOTICE = re.compile(
     r"(?:Akismet\b|cookies\b.{0,200}\b(?:experience|consent|agree|accept|privacy|continu\w+|browsing)\b)",
     re.IGNORECASE,
 )
-# A byline: "By Rick ROZOFF", "By Jane Doe and John Smith" (names only, no sentence).
-_BYLINE = re.compile(
-    r"^\s*By\s+(?:[A-Z][\w.'’-]*\s+){0,3}[A-Z][\w.'’-]*"
-    r"(?:\s*(?:,|and|&)\s*(?:[A-Z][\w.'’-]*\s+){0,3}[A-Z][\w.'’-]*)?\s*$"
-)
+# A byline: "By Rick ROZOFF", "By Andrew Korybko", "By Jane Doe and John Smith" -- a line that is
+# nothing but "By" and one to three names.  A name is two to four name words (a capitalised or
+# all-caps word, initials such as "J.B.", "Jr."), with "van", "de", "al" … allowed inside it;
+# names are joined by ",", "and" or "&".  A title-case function word ("And", "The", "Of" …) is
+# not a name word, and the first word of a name is not one that opens an adverbial phrase
+# ("The", "Then", "Early", "Monday", "March", "Contrast" …) nor a gerund ("Burning").  So
+# "By 2030 the pipeline will be finished.", "By contrast, NATO …", "By Then, NATO Was Ready",
+# "By The Way" and "By Land And Sea" are kept as text.
+_FUNCTION_WORD = (r"(?:A|An|And|As|At|But|By|For|From|In|Into|Is|It|Its|Nor|Of|On|Or|Over|So|The|Than|That"
+                  r"|To|Under|Up|Via|Was|Were|With|Without)")
+_NOT_A_FIRST_NAME = (
+    r"(?:This|These|Those|Then|Now|Far|All|Any|Some|Most|Many|Much|More|Few|Each|Every|Both|Either|Early"
+    r"|Late|Mid|Next|Last|First|Second|Third|Final|One|Two|Three|Four|Five|Ten|No|Not|Only|Our|Their|His"
+    r"|Her|My|Your|Way|Contrast|Comparison|Law|Design|Default|Order|Means|Mistake|Chance|Accident"
+    r"|Definition|Nature|Force|Hand|Land|Sea|Air|Road|Rail|Train|Plane|Noon|Midnight|Dawn|Dusk|Today"
+    r"|Tomorrow|Tonight|Yesterday|Christmas|Easter|Spring|Summer|Autumn|Fall|Winter|Week|Weekend|Month"
+    r"|Year|Decade|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March"
+    r"|April|May|June|July|August|September|October|November|December|God|Jove|Popular|Special|Royal"
+    r"|Public|Invitation|Appointment|Request|Demand|Proxy|Extension|Implication|Itself|Themselves)")
+_NAME_WORD = (r"(?!" + _FUNCTION_WORD + r"(?![\w'’.-]))"
+              r"(?:[A-Z][a-z]*(?:['’]?[A-Z][a-z]+)*(?:-[A-Z][a-z]+)?|[A-Z]{2,}(?:['’-][A-Z]+)?"
+              r"|(?:[A-Z]\.){1,3}|Jr\.|Sr\.)(?![\w'’.-])")
+_NAME = (r"(?!(?:" + _NOT_A_FIRST_NAME + r"|[A-Z][a-z]{2,}ing)(?![\w'’.-]))"
+         + _NAME_WORD + r"(?:\s+(?:(?:van|von|der|den|de|del|della|di|da|du|la|le|bin|ibn|al)\s+)*"
+         + _NAME_WORD + r"){1,3}")
+_BYLINE = re.compile(r"^By\s+" + _NAME + r"(?:\s*(?:,|&|\band\b)\s*" + _NAME + r"){0,2}\s*$")
 
 
 class Cleaned(NamedTuple):
@@ -64,23 +85,26 @@ class Cleaned(NamedTuple):
     removed_lines: int
 
 
-def clean_text(text: str, *, bylines: bool = False) -> Cleaned:
+def clean_text(text: str, *, bylines: bool = True) -> Cleaned:
     """Drop site boilerplate and count the non-blank lines dropped.
 
     Footer markers ("Leave a Reply", "Share this:", "If you find an error, please select …")
     cut the rest of the page.  "Tags:", "Categories:", "Disclaimer: … views expressed …" and
     "Dear Readers, … comments …" cut it only in that shape and only in the tail of the page.
     Furniture lines (share buttons, "Subscribe …", calendars, cookie and Akismet notices) are
-    dropped wherever they stand; a sentence that merely mentions cookies stays.  With
-    ``bylines=True``, byline lines ("By Rick ROZOFF") are dropped too.  Paragraph breaks are
+    dropped wherever they stand; a sentence that merely mentions cookies stays.  Byline lines
+    ("By Rick ROZOFF", "By Jane Doe and John Smith") are dropped too unless ``bylines=False``;
+    a sentence starting "By" ("By 2030 …", "By contrast, …") stays.  Paragraph breaks are
     kept, so segmentation sees the same passages.
 
     Examples
     --------
     >>> clean_text("Title\\n\\nWe use cookies to track dissidents, he said.\\nShare\\n\\nLeave a Reply\\nName")
     Cleaned(text='Title\\n\\nWe use cookies to track dissidents, he said.', removed_lines=3)
-    >>> clean_text("By Rick ROZOFF\\n\\nNATO expands.", bylines=True)
+    >>> clean_text("By Rick ROZOFF\\n\\nNATO expands.")
     Cleaned(text='NATO expands.', removed_lines=1)
+    >>> clean_text("By Rick ROZOFF\\n\\nNATO expands.", bylines=False)
+    Cleaned(text='By Rick ROZOFF\\n\\nNATO expands.', removed_lines=0)
     """
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     kept: list[str] = []

@@ -217,6 +217,75 @@ def test_byline_rule_drops_and_counts_bylines():
     assert cleaned.text == BODY + "By the way, the talks failed." and cleaned.removed_lines == 1
 
 
+@pytest.mark.parametrize("byline", [
+    "By Rick ROZOFF", "By Pepe ESCOBAR", "By\u00a0Andrew Korybko", "By Paul ROBINSON", "By Stephen LENDMAN",
+    "By Marton Dunai", "By Jane Doe and John Smith", "By Jane Doe, John Smith & Ann Lee", "By J.B. Shurk",
+    "By Ursula von der Leyen", "By Conor O’Brien", "By Jean-Luc Picard", "  By Rick ROZOFF  ",
+])
+def test_bylines_are_dropped_by_default_and_counted(byline):
+    cleaned = clean_text(byline + "\n\n" + BODY)
+    assert cleaned.text == BODY.strip() and cleaned.removed_lines == 1
+    kept = clean_text(byline + "\n\n" + BODY, bylines=False)
+    assert kept.text.startswith(byline.strip()) and kept.removed_lines == 0
+
+
+@pytest.mark.parametrize("line", [
+    "By 2030 the pipeline will be finished.",
+    "By contrast, NATO kept its bases.",
+    "By Contrast, NATO Kept Its Bases",
+    "By Then, NATO Was Ready",
+    "By the way, the talks failed.",
+    "By The Way",
+    "By Early March",
+    "By Monday Morning",
+    "By Burning Bridges",
+    "By Land And Sea",
+    "By Land and Sea",
+    "By Any Means Necessary",
+    "By Order Of The President",
+    "By Mid-2025",
+    "By Now",
+    "By Reuters",
+    "By late evening, he had resisted tweeting once about Mueller or Russia.",
+    "By Gwynne Dyer - On January 18 US secretary of state Antony Blinken said so.",
+    "by J.B. Shurk, American Thinker:",
+])
+def test_lines_starting_with_by_that_are_not_bylines_survive(line):
+    text = line + "\n\n" + BODY
+    cleaned = clean_text(text)
+    assert cleaned.text == text.strip() and cleaned.removed_lines == 0
+
+
+def test_every_reading_path_drops_bylines_by_default_and_no_clean_keeps_them(registry, tmp_path, capsys):
+    import framing
+
+    text = "Headline of the piece\n\nBy Rick ROZOFF\n\n" + BODY
+    txt = tmp_path / "a.txt"
+    txt.write_text(text)
+    table = tmp_path / "t.jsonl"
+    table.write_text(json.dumps({"id": "t1", "text": text}) + "\n")
+    for path in (txt, table):
+        article, = read_articles(path)
+        assert "ROZOFF" not in article.text and article.removed_lines == 1
+        article, = read_articles(path, clean=False)
+        assert "By Rick ROZOFF" in article.text and article.removed_lines == 0
+    tagged = framing.load().tag_article(text)
+    assert all("ROZOFF" not in s["text"] for s in tagged["sentences"])
+    raw = framing.load().tag_article(text, clean=False)
+    assert any(s["text"] == "By Rick ROZOFF" for s in raw["sentences"])
+    out = tmp_path / "out.jsonl"
+    assert main(["score", str(txt), "-o", str(out)]) == 0
+    assert json.loads(out.read_text())["removed_lines"] == 1
+    assert main(["tag", str(txt), "--all", "--no-clean"]) == 0
+    assert "ROZOFF" in capsys.readouterr().out
+
+
+def test_seed_gold_set_has_no_byline_sentences(seed_records):
+    from framing.cleaning import _BYLINE
+
+    assert not [r["sentence_id"] for r in seed_records if _BYLINE.match(r["text"].strip())]
+
+
 def test_unclosed_csv_quote_that_swallows_the_next_row_is_reported(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text('id,text\n1,"Unclosed quote here.\n2,Next row.\n3,Third row ends the quote"\n4,Four.\n')
