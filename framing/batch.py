@@ -7,7 +7,6 @@ resume, counters).
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import sys
@@ -20,6 +19,8 @@ from .errors import InputError
 from .readers import Article, ReadError, read_articles
 from .records import DEFAULT_EVIDENCE, LEVELS, flatten_record
 from .scoring import load_cached
+from .streaming import is_long
+from .workers import freeze_long_lived_objects
 
 __all__ = ["score_articles", "score_chunks", "score_batch", "score_to_file", "RunSummary",
            "DEFAULT_CHUNK_SIZE"]
@@ -73,6 +74,12 @@ def _chunks(articles: Iterable[Article], size: int, skip: set[str],
             continue
         seen.add(article.id)
         if article.id in skip:
+            continue
+        if is_long(article.text):  # scored alone, in pieces (framing.streaming)
+            if chunk:
+                yield chunk
+            yield [article]
+            chunk, chars = [], 0
             continue
         chunk.append(article)
         chars += len(article.text)
@@ -160,23 +167,56 @@ def score_chunks(articles: Iterable[Article], *, model=None, level: str = "artic
     The encoder runs where the chunk was scored (a worker process when ``jobs > 1``), so
     serialising output there spares the parent from pickling records back and encoding them.
     It must be picklable (a module-level function or a ``functools.partial`` of one).
+
+    With an encoder, an article longer than :data:`framing.streaming.LONG_ARTICLE_CHARS` is
+    scored in this process in bounded pieces, each encoded as soon as it is scored: every piece
+    but the last is passed to the encoder as ``[(None, records)]`` (no article id: the article
+    is not done yet), and the last as ``[(article_id, records)]``.
     """
     _check_level(level)
     _check_counts(jobs, chunk_size)
     model_ref = None if model is None else str(model)
     load_cached(model_ref)  # a bad reference fails before any input is read
     chunks = _chunks(articles, chunk_size, set(skip), on_duplicate=on_duplicate)
+    streams = encoder is not None
     if jobs == 1:
         for chunk in chunks:
-            yield _score_chunk(chunk, model_ref, level, evidence, encoder)
+            if streams and len(chunk) == 1 and is_long(chunk[0].text):
+                yield from _long_pieces(chunk[0], model_ref, level, evidence, encoder)
+            else:
+                yield _score_chunk(chunk, model_ref, level, evidence, encoder)
         return
     from joblib import Parallel, delayed
 
-    parallel = Parallel(n_jobs=jobs, return_as="generator", backend="loky",
-                        pre_dispatch=f"{2 * abs(jobs)}")
     parent = os.getpid()
-    yield from parallel(delayed(_score_chunk)(chunk, model_ref, level, evidence, encoder, parent)
-                        for chunk in chunks)
+    chunks = iter(chunks)
+    while True:  # runs of short chunks in the workers; a long article in between, here
+        held: list[list[Article]] = []
+        run = _until_long(chunks, held) if streams else chunks
+        yield from Parallel(n_jobs=jobs, return_as="generator", backend="loky", pre_dispatch=f"{2 * abs(jobs)}")(
+            delayed(_score_chunk)(chunk, model_ref, level, evidence, encoder, parent) for chunk in run)
+        if not held:
+            return
+        yield from _long_pieces(held[0][0], model_ref, level, evidence, encoder)
+
+
+def _until_long(chunks: Iterator[list[Article]], held: list) -> Iterator[list[Article]]:
+    """The chunks before the next chunk of one long article, which is put into ``held``."""
+    for chunk in chunks:
+        if len(chunk) == 1 and is_long(chunk[0].text):
+            held.append(chunk)
+            return
+        yield chunk
+
+
+def _long_pieces(article: Article, model_ref, level, evidence, encoder) -> Iterator[Any]:
+    """A long article's pieces, encoded one by one; only the last carries the article id."""
+    for piece in load_cached(model_ref).score_pieces(article, level=level, evidence=evidence):
+        if level == "article":
+            yield encoder([(article.id, piece)])
+            return
+        yield encoder([(None, piece)])
+    yield encoder([(article.id, [])])
 
 
 def _score_chunk(chunk, model_ref, level, evidence, encoder, parent: int | None = None):
@@ -188,24 +228,6 @@ def _score_chunk(chunk, model_ref, level, evidence, encoder, parent: int | None 
     if parent is not None:
         freeze_long_lived_objects()
     return pairs if encoder is None else encoder(pairs)
-
-
-def freeze_long_lived_objects() -> None:
-    """Move everything alive now (imported libraries, loaded models) out of the cyclic garbage
-    collector's view, once per process.
-
-    Full collections otherwise walk ~170,000 objects of scikit-learn, SciPy, pandas and
-    pyarrow again and again: measured at 0.47 s of a 3.6 s run over 100,000 sentences.
-    It is a process-wide setting, so only the command line and the joblib workers that
-    parallel scoring starts call it; scoring in a user's own process (``jobs=1``) never does.
-    """
-    global _FROZEN
-    if not _FROZEN:
-        gc.freeze()
-        _FROZEN = True
-
-
-_FROZEN = False
 
 
 @dataclass

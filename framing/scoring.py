@@ -20,6 +20,7 @@ from .readers import Article, article_from_text
 from .records import DEFAULT_EVIDENCE, LEVELS, rollup, sentence_records
 from .registry import load_artifact
 from .segmentation import Segments, segment
+from .streaming import is_long, record_pieces
 
 __all__ = ["Tagger", "load", "load_cached", "forget_loaded_models", "SentencesTypeError", "MAX_BATCH"]
 
@@ -164,8 +165,28 @@ class Tagger:
         """
         if level not in LEVELS:
             raise InputError(f"level={level!r}; use one of {', '.join(LEVELS)}")
-        return [self._records(article, segments, scores, level, evidence)
-                for article, segments, scores in self._scored(articles)]
+        if not any(is_long(a.text) for a in articles):
+            return [self._records(article, segments, scores, level, evidence)
+                    for article, segments, scores in self._scored(articles)]
+        short = iter(self.score_batch([a for a in articles if not is_long(a.text)], level=level, evidence=evidence))
+        return [[r for piece in self.score_pieces(a, level=level, evidence=evidence) for r in piece]
+                if is_long(a.text) else next(short) for a in articles]
+
+    def score_pieces(self, article: Article, *, level: str = "article", evidence: int = DEFAULT_EVIDENCE
+                     ) -> Iterator[list[dict[str, Any]]]:
+        """One article's records in bounded pieces (see :mod:`framing.streaming`): joined, they
+        are the records :meth:`score_batch` gives it; memory stays flat in article length.
+
+        Examples
+        --------
+        >>> import framing
+        >>> article = framing.Article("a", "NATO surrounds Russia.")
+        >>> [len(piece) for piece in framing.load().score_pieces(article, level="sentence")]
+        [1]
+        """
+        if level not in LEVELS:
+            raise InputError(f"level={level!r}; use one of {', '.join(LEVELS)}")
+        return record_pieces(self, article, level, evidence)
 
     def _scored(self, articles: Sequence[Article]) -> Iterator[tuple[Article, Segments, np.ndarray]]:
         segmented = [segment(a.text) for a in articles]

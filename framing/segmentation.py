@@ -10,9 +10,10 @@ sample of the seed articles and speed on all seeds (see the README and
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import Iterator, NamedTuple
 
-__all__ = ["Sentence", "Segments", "segment", "split_sentences", "split_paragraphs"]
+__all__ = ["Sentence", "Segments", "Paragraph", "segment", "iter_paragraphs", "iter_segments",
+           "split_sentences", "split_paragraphs"]
 
 
 class Sentence(NamedTuple):
@@ -60,14 +61,20 @@ _LINE = re.compile(r"[^\n]+")
 
 def split_paragraphs(text: str) -> list[tuple[int, int]]:
     """Return ``(start, end)`` spans of the passages between blank lines."""
-    spans = []
+    return list(_paragraph_spans(text))
+
+
+def _paragraph_spans(text: str) -> Iterator[tuple[int, int]]:
+    """The spans of :func:`split_paragraphs`, one at a time."""
     position = 0
     for match in _PARAGRAPH_BREAK.finditer(text):
-        spans.append((position, match.start()))
+        start, end = _strip_span(text, position, match.start())
+        if start < end:
+            yield start, end
         position = match.end()
-    spans.append((position, len(text)))
-    stripped = [_strip_span(text, s, e) for s, e in spans]
-    return [(s, e) for s, e in stripped if s < e]
+    start, end = _strip_span(text, position, len(text))
+    if start < end:
+        yield start, end
 
 
 def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -175,6 +182,50 @@ def segment(text: str) -> Segments:
     return Segments(sentences, paragraphs)
 
 
+class Paragraph(NamedTuple):
+    """A paragraph of an article: its number, ``[start, end)`` span and its sentences."""
+
+    index: int
+    start: int
+    end: int
+    sentences: list[Sentence]
+
+
+def iter_paragraphs(text: str) -> Iterator[Paragraph]:
+    """The paragraphs of :func:`segment`, cut lazily one at a time, each with its sentences.
+
+    Sentence indices run on across paragraphs, so the sentences are exactly those of
+    :func:`segment`; only one paragraph's sentences are held at a time.
+
+    Examples
+    --------
+    >>> [(p.index, p.start, p.end, [s.index for s in p.sentences])
+    ...  for p in iter_paragraphs("One. Two.\\n\\nThree.")]
+    [(0, 0, 9, [0, 1]), (1, 11, 17, [2])]
+    """
+    first = 0
+    for paragraph_index, (p_start, p_end) in enumerate(_paragraph_spans(text)):
+        sentences: list[Sentence] = []
+        _split_paragraph(text, p_start, p_end, paragraph_index, sentences, first)
+        first += len(sentences)
+        yield Paragraph(paragraph_index, p_start, p_end, sentences)
+
+
+def iter_segments(text: str) -> Iterator[Sentence]:
+    """The sentences of :func:`segment`, with the same indices, offsets and paragraph numbers,
+    cut lazily paragraph by paragraph (memory bounded by the longest paragraph).
+
+    Examples
+    --------
+    >>> list(iter_segments("One. Two.\\n\\nThree.")) == segment("One. Two.\\n\\nThree.").sentences
+    True
+    >>> next(iter_segments("Mr. Smith left. Rain."))
+    Sentence(index=0, start=0, end=15, text='Mr. Smith left.', paragraph=0)
+    """
+    for paragraph in iter_paragraphs(text):
+        yield from paragraph.sentences
+
+
 def split_sentences(text: str) -> list[Sentence]:
     """Split an article into sentences with character offsets.
 
@@ -202,7 +253,8 @@ def split_sentences(text: str) -> list[Sentence]:
 
 
 def _split_paragraph(text: str, p_start: int, p_end: int, paragraph_index: int,
-                     sentences: list[Sentence]) -> None:
+                     sentences: list[Sentence], first: int = 0) -> None:
+    """Append the paragraph's sentences to ``sentences``, numbered from ``first + len(sentences)``."""
     for b_start, b_end in _lines(text, p_start, p_end):
         position = search_from = b_start
         # Candidates are tried only where a terminal mark stands: the same matches as
@@ -214,15 +266,15 @@ def _split_paragraph(text: str, p_start: int, p_end: int, paragraph_index: int,
                 continue
             search_from = match.end()
             if _is_boundary(text, b_start, b_end, match):
-                _append(sentences, text, position, match.end(), paragraph_index)
+                _append(sentences, text, position, match.end(), paragraph_index, first)
                 position = match.end()
-        _append(sentences, text, position, b_end, paragraph_index)
+        _append(sentences, text, position, b_end, paragraph_index, first)
 
 
-def _append(sentences: list[Sentence], text: str, start: int, end: int, paragraph: int) -> None:
+def _append(sentences: list[Sentence], text: str, start: int, end: int, paragraph: int, first: int = 0) -> None:
     piece = text[start:end]
     left = piece.lstrip()
     if left:
         start += len(piece) - len(left)
         sentence = left.rstrip()
-        sentences.append(Sentence(len(sentences), start, start + len(sentence), sentence, paragraph))
+        sentences.append(Sentence(first + len(sentences), start, start + len(sentence), sentence, paragraph))

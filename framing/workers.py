@@ -10,11 +10,12 @@ from short-lived threads.)
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import threading
 
-__all__ = ["guard_worker", "POLL_SECONDS"]
+__all__ = ["guard_worker", "freeze_long_lived_objects", "POLL_SECONDS"]
 
 POLL_SECONDS = 0.5
 _GUARDED: int | None = None
@@ -51,3 +52,21 @@ def guard_worker(parent: int) -> None:
     if not _parent_alive(parent):
         os._exit(1)
     threading.Thread(target=_watch, args=(parent,), daemon=True, name="framing-parent-watch").start()
+
+
+def freeze_long_lived_objects() -> None:
+    """Move everything alive now (imported libraries, loaded models) out of the cyclic garbage
+    collector's view, once per process.
+
+    Full collections otherwise walk ~170,000 objects of scikit-learn, SciPy, pandas and
+    pyarrow again and again: measured at 0.47 s of a 3.6 s run over 100,000 sentences.
+    It is a process-wide setting, so only the command line and the joblib workers that
+    parallel scoring starts call it; scoring in a user's own process (``jobs=1``) never does.
+    """
+    global _FROZEN
+    if not _FROZEN:
+        gc.freeze()
+        _FROZEN = True
+
+
+_FROZEN = False

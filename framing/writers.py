@@ -48,11 +48,13 @@ class Encoded(NamedTuple):
 def encode_chunk(pairs: list[tuple[str, list[dict[str, Any]]]], fmt: str = "jsonl") -> Encoded:
     """Serialise the ``(article_id, records)`` pairs of a scored chunk for format ``fmt``.
 
-    Runs where the chunk was scored (see :func:`framing.batch.score_chunks`).
+    Runs where the chunk was scored (see :func:`framing.batch.score_chunks`).  A pair whose id
+    is None is a piece of a long article that is not its last: its records are written, but
+    it adds no id to the progress.
     """
     records = [r for _, rs in pairs for r in rs]
     sentences = sum(r.get("sentences", 1) for r in records)
-    ids = [article_id for article_id, _ in pairs]
+    ids = [article_id for article_id, _ in pairs if article_id is not None]
     if fmt == "jsonl":
         return Encoded(ids, sentences, _JSON.encode_lines(records))
     return Encoded(ids, sentences, [flatten_record(r) for r in records])
@@ -186,8 +188,10 @@ class _ParquetWriter:
         self._buffer: list[dict[str, Any]] = []
         self._ids: list[str] = []
         self._schema = None
+        self._piece_open = False  # parts of an article's pieces were written, its last not yet
         self.done: set[str] = set()
         if resume and self._parts.exists():
+            _drop_unfinished_pieces(self._parts)
             for part in sorted(self._parts.glob("part-*.ids")):
                 if part.with_suffix(".parquet").exists():
                     self.done.update(json.loads(part.read_text()))
@@ -209,8 +213,15 @@ class _ParquetWriter:
     def write_chunk(self, chunk: Encoded) -> None:
         self._buffer.extend(chunk.payload)
         self._ids.extend(chunk.ids)
-        if chunk.ids:  # one finished part per chunk: an interrupted run loses at most one chunk
-            self._flush()
+        if chunk.ids and not self._buffer and self._piece_open:  # a long article's last piece was empty
+            last = self._parts / f"part-{self._count - 1:06d}.ids"
+            temporary = last.with_suffix(".ids.tmp")
+            temporary.write_text(json.dumps(json.loads(last.read_text()) + self._ids))
+            os.replace(temporary, last)
+            self._ids, self._piece_open = [], False
+        elif chunk.ids or self._buffer:  # one part per chunk or piece: a run loses at most one chunk
+            self._piece_open = not chunk.ids
+            self._flush(pieces=not chunk.ids)
 
     @staticmethod
     def _unified(parts):
@@ -221,21 +232,21 @@ class _ParquetWriter:
             schema = _unify(schema, pq.read_schema(part), part)
         return schema
 
-    def _flush(self) -> None:
+    def _flush(self, pieces: bool = False) -> None:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        if not self._ids:
+        if not self._ids and not (pieces and self._buffer):
             return
         name = f"part-{self._count:06d}"
         names = list(dict.fromkeys(k for row in self._buffer for k in row))  # every row's columns
         try:
             table = pa.table({n: [row.get(n) for row in self._buffer] for n in names})
         except (pa.ArrowInvalid, pa.ArrowTypeError) as error:
-            raise RefusedError(f"article {self._ids[0]!r} and the rows after it: a column holds values of "
+            raise RefusedError(f"article {_first_id(self._buffer, self._ids)!r} and the rows after it: a column holds values of "
                                f"different types ({str(error).splitlines()[0]}); give the column one type "
                                "in every input row, or write JSONL") from None
-        self._schema = _unify(self._schema, table.schema, f"article {self._ids[0]!r}")
+        self._schema = _unify(self._schema, table.schema, f"article {_first_id(self._buffer, self._ids)!r}")
         temporary = self._parts / f"{name}.tmp"
         pq.write_table(table, temporary)
         (self._parts / f"{name}.ids").write_text(json.dumps(self._ids))
@@ -265,6 +276,21 @@ class _ParquetWriter:
             os.replace(temporary, self._path)
         shutil.rmtree(self._parts, ignore_errors=True)
         self._progress_path.unlink(missing_ok=True)
+
+
+def _first_id(rows: list[dict[str, Any]], ids: list[str]) -> str | None:
+    return ids[0] if ids else rows[0].get("article_id", rows[0].get("id"))
+
+
+def _drop_unfinished_pieces(parts: Path) -> None:
+    """Remove the parts after the last one that finished an article: the pieces of a long
+    article the interrupted run had not finished (written again by the resumed run)."""
+    finished = [p for p in sorted(parts.glob("part-*.parquet"))
+                if p.with_suffix(".ids").exists() and json.loads(p.with_suffix(".ids").read_text())]
+    last = finished[-1].name if finished else ""
+    for path in sorted(parts.glob("part-*")):
+        if path.name.split(".")[0] > last.split(".")[0] or not last:
+            path.unlink()
 
 
 def _unify(schema, new, where):

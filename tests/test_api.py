@@ -15,7 +15,7 @@ LAYERS = [
     "errors", "codebook", "owncodebook", "interop", "labels", "segmentation", "cleaning", "html_input", "language",
     "articles", "tables", "readers", "corpus", "splits", "goldset", "annotations", "userdata", "agreement",
     "evaluation", "calibration", "pieces", "featurisers", "model", "documents", "context", "registry", "worklist",
-    "records", "scoring", "runfiles", "writers", "workers",
+    "records", "streaming", "scoring", "runfiles", "writers", "workers",
     "batch", "scorefiles", "views", "trends", "trends_report", "integrations.dask", "reports", "training", "usertraining", "benchmark", "userbench", "cli_own", "cli",
 ]
 
