@@ -191,14 +191,13 @@ def speed(gold, n=100_000, repeats=3):
     for label, model in (("plain word TF-IDF + LR (v1 word recipe)", FrameClassifier(char_ngram_range=None)
                           .fit(texts, Y, groups=[s.doc_id for s in train])), ("v2 pieces full", v2)):
         tagger = Tagger(model, metadata)
-        from framing.scoring import _chunks
         count = 0
 
         def run():
             nonlocal count
             count = 0
-            for chunk in _chunks(articles, 256, set()):
-                for records in tagger._score_batch(chunk, level="sentence"):
+            for start in range(0, len(articles), 256):
+                for records in tagger.score_batch(articles[start:start + 256], level="sentence"):
                     count += len(records)
         times = []
         for _ in range(repeats):

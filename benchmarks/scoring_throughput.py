@@ -30,7 +30,7 @@ from pathlib import Path
 import psutil
 
 import framing
-from framing.readers import clean_boilerplate
+from framing.cleaning import clean_boilerplate
 
 ROOT = Path(__file__).resolve().parent.parent
 
