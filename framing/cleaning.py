@@ -125,6 +125,7 @@ def clean_text(text: str, *, bylines: bool = True) -> Cleaned:
         kept.append(line.rstrip())
         kept_chars += len(stripped)
     cleaned = "\n".join(kept)
+    del lines, kept  # a long article's lines would otherwise live on beside its two copies
     cleaned = re.sub(r"\n[ \t\u00a0]*(?:\n[ \t\u00a0]*)+", "\n\n", cleaned)
     return Cleaned(cleaned.strip(), removed)
 

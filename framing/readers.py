@@ -102,6 +102,7 @@ def _read_path(path: Path, root: Path | None, text_field, id_field, clean, on_er
         except OSError as error:
             raise ReadError(source, f"cannot read: {error.strerror}") from None
         text = decode_bytes(data, source)
+        del data  # the raw bytes are not needed once decoded (a long file would hold both)
         article_id = str(path.relative_to(root).with_suffix("")) if root else path.stem
         yield from articles_from_text(text, source, article_id, clean)
 
