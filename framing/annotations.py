@@ -172,6 +172,29 @@ def validate_annotations(paths: Iterable[str | os.PathLike], codebook: Codebook 
     return records, problems
 
 
+def labelled_documents(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> set[str]:
+    """The document ids that annotation files label (a folder means its ``*.jsonl`` files), read
+    without the corpus; a damaged file is named with its line.
+
+    Examples
+    --------
+    >>> labelled_documents([])
+    set()
+    """
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    documents: set[str] = set()
+    for path in _iter_files(paths):
+        with open(path, encoding="utf-8") as handle:
+            for number, line in enumerate(handle, start=1):
+                if line.strip():
+                    try:
+                        documents.add(str(json.loads(line)["doc_id"]))
+                    except (json.JSONDecodeError, KeyError, TypeError):
+                        raise InputError(f"{path}:{number}: not an annotation record with a doc_id") from None
+    return documents
+
+
 def _to_sentence(where: str, record: dict) -> LabelledSentence:
     return LabelledSentence(
         sentence_id=record["sentence_id"], doc_id=record["doc_id"], position=record["position"],

@@ -248,11 +248,6 @@ class RunSummary:
                 f"skipped {self.skipped} unreadable input(s){resumed}, "
                 f"removed {self.removed_lines} boilerplate line(s)")
 
-    @property
-    def nothing_read(self) -> bool:
-        """Every input failed: inputs were skipped and no article was scored or resumed."""
-        return self.skipped > 0 and self.articles == 0 and self.resumed_after == 0
-
     def language_warning(self) -> str | None:
         """One line about the articles that are not in English, or None when there are none."""
         if not self.not_english:
@@ -295,8 +290,8 @@ def score_to_file(inputs: Sequence[str], output: str | None, *, fmt: str | None 
     RefusedError
         Another run holds the output, or ``resume`` with a different job.
     """
-    from .runfiles import (OutputLock, check_inputs_exist, check_job, check_output_free, job_description,
-                           read_job, sidecars)
+    from .runfiles import (OutputLock, check_errors_path, check_inputs_exist, check_job, check_output_free,
+                           job_description, read_job, sidecars)
     from .writers import FORMATS, output_format
 
     _check_level(level)
@@ -309,6 +304,7 @@ def score_to_file(inputs: Sequence[str], output: str | None, *, fmt: str | None 
         raise InputError(f"format {fmt!r}; use one of {', '.join(FORMATS)}")
     tagger = load_cached(model)  # a bad model reference fails before the output is touched
     check_inputs_exist(inputs)
+    check_errors_path(errors)
     job = job_description(inputs, model=tagger, level=level, fmt=fmt, text_field=text_field,
                           id_field=id_field, evidence=DEFAULT_EVIDENCE, clean=clean)
     lock = None

@@ -256,10 +256,20 @@ def _models(args) -> int:
 
 def _train(args) -> int:
     from .errors import InputError
+    from .reports import fmt
     from .training import train_model
 
-    params = json.loads(args.params)
+    try:
+        params = json.loads(args.params)
+    except json.JSONDecodeError as error:
+        raise InputError(f"--params is not JSON ({error.msg} at column {error.colno}); "
+                         "give an object such as '{\"C\": 2.0}'") from None
+    if not isinstance(params, dict):
+        raise InputError("--params must be a JSON object of estimator parameters, such as '{\"C\": 2.0}'")
     if args.data is not None:
+        if args.estimator != "sentence":
+            raise InputError("--estimator context reads sentences in their documents and is trained on the "
+                             "gold set; with --data only the sentence estimator is available")
         from .cli_own import train_on_data_command
 
         return train_on_data_command(args, params)
@@ -272,8 +282,8 @@ def _train(args) -> int:
     metadata = json.loads((folder / "metadata.json").read_text())
     test = metadata["metrics"]["test"]
     print(f"wrote {folder}")
-    print(f"test: micro F1 {test['micro_f1']:.3f}  macro F1 {test['macro_f1']:.3f}  "
-          f"rebuttal false alarms {test['rebuttal_false_alarms']['rate']:.3f}")
+    print(f"test: micro F1 {fmt(test['micro_f1'])}  macro F1 {fmt(test['macro_f1'])}  "
+          f"rebuttal false alarms {fmt(test['rebuttal_false_alarms']['rate'])}")
     return 0
 
 
@@ -300,13 +310,11 @@ def _bench(args) -> int:
 
 
 def _queue(args) -> int:
+    from .annotations import labelled_documents
     from .scoring import load
     from .worklist import corpus_documents, rank_documents
 
-    labelled = set()
-    for path in sorted(Path(args.annotations).glob("*.jsonl")) if Path(args.annotations).is_dir() else []:
-        with open(path, encoding="utf-8") as handle:
-            labelled.update(json.loads(line)["doc_id"] for line in handle if line.strip())
+    labelled = labelled_documents(args.annotations) if Path(args.annotations).exists() else set()
     ranked = rank_documents(load(args.model), corpus_documents(args.corpus_file, fields=args.fields,
                                                                exclude=labelled))
     lines = ["doc_id\tpriority\tuncertainty\tdensity\tsentences"] + [

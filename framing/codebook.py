@@ -85,9 +85,9 @@ class Codebook:
         try:
             return self._by_id[frame_id]
         except (KeyError, TypeError):
-            raise UnknownFrameError(self._unknown_message(frame_id)) from None
+            raise UnknownFrameError(self.unknown_message(frame_id)) from None
 
-    def _unknown_message(self, frame_id: object) -> str:
+    def unknown_message(self, frame_id: object) -> str:
         near = difflib.get_close_matches(str(frame_id), self.frame_ids, n=1, cutoff=0.5)
         hint = f" Did you mean {near[0]!r}?" if near else ""
         return (

@@ -22,9 +22,11 @@ from sklearn.utils.validation import check_is_fitted
 
 from .calibration import best_threshold, sigmoid
 from .documents import DocumentContext
-from .model import FrameClassifier
+from .codebook import load_codebook
+from .model import check_sentences, frame_indicator, resolve_frames
 from .pieces import PieceVectorizer
 from .featurisers import FEATURES, explain_linear, make_vectorizer, project, text_features
+from .labels import apply_thresholds
 
 __all__ = ["ContextFrameClassifier"]
 
@@ -135,7 +137,7 @@ class ContextFrameClassifier(ClassifierMixin, BaseEstimator):
         self.min_positives = min_positives
         self.random_state = random_state
 
-    def _check_params(self) -> None:
+    def check_params(self) -> None:
         if self.features not in FEATURES:
             raise ValueError(f"features={self.features!r}: use one of {', '.join(FEATURES)}")
         if self.embeddings not in (None, "wordllama"):
@@ -153,10 +155,6 @@ class ContextFrameClassifier(ClassifierMixin, BaseEstimator):
         if not (self.random_state is None or isinstance(self.random_state, numbers.Integral)):
             raise ValueError(f"random_state={self.random_state!r} must be an integer or None")
 
-    _check_texts = staticmethod(FrameClassifier._check_texts)
-
-    def _frame_ids(self) -> list[str]:
-        return FrameClassifier(frames=self.frames)._frame_ids()
 
     def _make_vectorizer(self):
         return make_vectorizer(self.features, self.word_ngram_range, self.char_ngram_range, self.min_df)
@@ -246,10 +244,10 @@ class ContextFrameClassifier(ClassifierMixin, BaseEstimator):
         -------
         self : ContextFrameClassifier
         """
-        self._check_params()
-        texts = self._check_texts(X)
-        frames = self._frame_ids()
-        Y = FrameClassifier(frames=frames)._indicator(y, frames, len(texts))
+        self.check_params()
+        texts = check_sentences(X)
+        frames = resolve_frames(self.frames, load_codebook())
+        Y = frame_indicator(y, frames, len(texts), load_codebook())
         n = len(texts)
         if n < self.cv:
             raise ValueError(f"need at least cv={self.cv} sentences to fit, got {n}")
@@ -345,7 +343,7 @@ class ContextFrameClassifier(ClassifierMixin, BaseEstimator):
         ndarray of shape (n, n_frames)
         """
         check_is_fitted(self, "weights_")
-        texts = self._check_texts(X)
+        texts = check_sentences(X)
         k = len(self.frames_)
         if not texts:
             return np.zeros((0, k))
@@ -359,16 +357,15 @@ class ContextFrameClassifier(ClassifierMixin, BaseEstimator):
 
     def predict_documents(self, X, doc_ids, positions=None, blocks=None, kinds=None) -> np.ndarray:
         """0/1 matrix of :meth:`predict_proba_documents` at each frame's threshold."""
-        return (self.predict_proba_documents(X, doc_ids, positions, blocks, kinds)
-                >= self.thresholds_).astype(np.int64)
+        return apply_thresholds(self.predict_proba_documents(X, doc_ids, positions, blocks, kinds), self.thresholds_)
 
     def explain(self, sentence: str, frame: str, top: int = 8) -> dict[str, list[tuple[str, float]]]:
         """Features of the sentence itself that pushed a frame's stage-1 score up and down."""
-        j = self._column(frame)
+        j = self.frame_index(frame)
         names = self.vectorizer_.get_feature_names_out()
         return explain_linear(self.vectorizer_, names, sentence, self.weights_[: len(names), j], top)
 
-    def _column(self, frame: str) -> int:
+    def frame_index(self, frame: str) -> int:
         if frame not in list(self.frames_):
             raise ValueError(f"frame {frame!r} is not one of this model's frames: {', '.join(self.frames_)}")
         return list(self.frames_).index(frame)
@@ -379,12 +376,12 @@ class ContextFrameClassifier(ClassifierMixin, BaseEstimator):
         Each sentence is read **without context**: no neighbours, and the rebuttal detector
         sees only the sentence itself.  Use :meth:`predict_proba_documents` for article text.
         """
-        texts = self._check_texts(X)
+        texts = check_sentences(X)
         return self.predict_proba_documents(texts, doc_ids=np.arange(len(texts)))
 
     def predict(self, X) -> np.ndarray:
         """0/1 matrix for bare sentences (no context), each frame's threshold applied."""
-        return (self.predict_proba(X) >= self.thresholds_).astype(np.int64)
+        return apply_thresholds(self.predict_proba(X), self.thresholds_)
 
     def __getstate__(self):
         state = self.__dict__.copy()

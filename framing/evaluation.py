@@ -6,7 +6,7 @@ from collections import defaultdict
 from typing import Any, Callable, Sequence
 
 import numpy as np
-from sklearn.metrics import average_precision_score, f1_score, precision_recall_fscore_support
+from sklearn.metrics import average_precision_score, precision_recall_fscore_support
 
 from .codebook import Codebook, load_codebook
 from .labels import apply_thresholds
@@ -41,16 +41,16 @@ def sentence_metrics(y_true: np.ndarray, y_pred: np.ndarray, y_score: np.ndarray
                  "support": int(support[j])}
         if y_score is not None:
             entry["average_precision"] = (float(average_precision_score(y_true[:, j], y_score[:, j]))
-                                          if y_true[:, j].any() else None)
+                                          if y_true[:, j].any() else float("nan"))
         per_frame[frame] = entry
     present = support > 0
     family_true, family_pred = codebook.family_indicator(y_true), codebook.family_indicator(y_pred)
     return {
         "n": int(len(y_true)),
-        "micro_f1": float(f1_score(y_true, y_pred, average="micro", zero_division=0)),
+        "micro_f1": micro_f1(y_true, y_pred),
         "macro_f1": float(np.mean(f1[present])) if present.any() else float("nan"),
         "samples_f1": samples_f1(y_true, y_pred),
-        "family_micro_f1": float(f1_score(family_true, family_pred, average="micro", zero_division=0)),
+        "family_micro_f1": micro_f1(family_true, family_pred),
         "per_frame": per_frame,
     }
 
@@ -118,7 +118,7 @@ def false_alarm_rate(y_true: np.ndarray, y_pred: np.ndarray, codebook: Codebook 
     frame_free = ~y_true.any(axis=1)
     n = int(frame_free.sum())
     if n == 0:
-        return {"n": 0, "rate": None, "per_frame": {}}
+        return {"n": 0, "rate": float("nan"), "per_frame": {}}
     chosen = y_pred[frame_free]
     return {
         "n": n,

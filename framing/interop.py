@@ -305,6 +305,8 @@ def read_records(path: str | os.PathLike, codebook: Codebook | str | os.PathLike
     ['media_war']
     """
     path, codebook = Path(path), resolve_codebook(codebook)
+    if not path.is_file():
+        raise InteropError(f"{path}: no such file; give the labelled JSONL written by `framing annotations import`")
     records = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():

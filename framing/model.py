@@ -18,7 +18,7 @@ from .calibration import best_threshold, sigmoid
 from .featurisers import explain_linear
 from .labels import apply_thresholds
 
-__all__ = ["FrameClassifier"]
+__all__ = ["FrameClassifier", "check_sentences", "resolve_frames", "frame_indicator"]
 
 # Words with which a sentence keeps its distance from a claim (rebuttals, fact-checks).
 DISTANCING_CUES = (
@@ -93,7 +93,7 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
     1
     """
 
-    # Checked by _check_params at fit time (a plain type table, not scikit-learn's private
+    # Checked by check_params at fit time (a plain type table, not scikit-learn's private
     # constraint objects).
     _PARAMETER_TYPES = {
         "word_ngram_range": tuple,
@@ -135,7 +135,8 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
 
     # -- validation -----------------------------------------------------------------------
 
-    def _check_params(self) -> None:
+    def check_params(self) -> None:
+        """Raise ValueError for a parameter out of range (``fit`` calls it first)."""
         for name, kinds in self._PARAMETER_TYPES.items():
             value = getattr(self, name)
             if not isinstance(value, kinds) or isinstance(value, bool):
@@ -154,20 +155,6 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         if self.class_weight not in ("balanced", None):
             raise ValueError(f"class_weight={self.class_weight!r}: use 'balanced' or None")
 
-    @staticmethod
-    def _check_texts(X) -> list[str]:
-        if isinstance(X, str):
-            raise ValueError("X must be a sequence of sentence strings, not one string; wrap it in a list")
-        if hasattr(X, "ndim") and getattr(X, "ndim") != 1:
-            raise ValueError(
-                f"X must be a 1-D sequence of sentence strings; got an array of shape {X.shape}"
-            )
-        texts = list(X)
-        for i, text in enumerate(texts):
-            if not isinstance(text, str):
-                raise ValueError(f"X[{i}] is {type(text).__name__}; FrameClassifier takes sentence strings")
-        return texts
-
     def _codebook(self):
         """The built-in codebook, or the one given as ``codebook``."""
         if self.codebook is None:
@@ -175,39 +162,6 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         from .owncodebook import codebook_from_data
 
         return codebook_from_data(self.codebook)
-
-    def _frame_ids(self) -> list[str]:
-        codebook = self._codebook()
-        if self.frames is None:
-            return list(codebook.frame_ids)
-        for frame_id in self.frames:
-            codebook.frame(frame_id)
-        if len(set(self.frames)) != len(self.frames):
-            raise ValueError(f"frames={list(self.frames)} names a frame twice")
-        return list(self.frames)
-
-    def _indicator(self, y, frames: list[str], n: int) -> np.ndarray:
-        if hasattr(y, "shape") and len(getattr(y, "shape")) == 2:
-            y = np.asarray(y)
-            if y.shape != (n, len(frames)):
-                raise ValueError(f"y has shape {y.shape}; expected ({n}, {len(frames)}) in frame order")
-            if not np.isin(y, (0, 1)).all():
-                raise ValueError("an indicator y must hold only 0 and 1")
-            return y.astype(np.int64)
-        y = list(y)
-        if len(y) != n:
-            raise ValueError(f"X has {n} sentences but y has {len(y)} label lists")
-        matrix = np.zeros((n, len(frames)), dtype=np.int64)
-        column = {f: i for i, f in enumerate(frames)}
-        for row, labels in enumerate(y):
-            if isinstance(labels, str):
-                raise ValueError(f"y[{row}] is a string; give a list of frame ids per sentence")
-            for frame_id in labels:
-                if frame_id not in column:
-                    self._codebook().frame(frame_id)  # raises with the valid ids
-                    raise ValueError(f"y[{row}] names {frame_id!r}, which is not in frames={frames}")
-                matrix[row, column[frame_id]] = 1
-        return matrix
 
     # -- features -------------------------------------------------------------------------
 
@@ -255,10 +209,10 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         -------
         self : FrameClassifier
         """
-        self._check_params()
-        texts = self._check_texts(X)
-        frames = self._frame_ids()
-        Y = self._indicator(y, frames, len(texts))
+        self.check_params()
+        texts = check_sentences(X)
+        frames = resolve_frames(self.frames, self._codebook())
+        Y = frame_indicator(y, frames, len(texts), self._codebook())
         if len(texts) < self.cv:
             raise ValueError(f"need at least cv={self.cv} sentences to fit, got {len(texts)}")
         weights = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
@@ -310,7 +264,7 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
     def decision_function(self, X) -> np.ndarray:
         """Uncalibrated linear scores, shape ``(n, n_frames)``."""
         check_is_fitted(self, "coef_")
-        texts = self._check_texts(X)
+        texts = check_sentences(X)
         if not texts:
             return np.zeros((0, len(self.frames_)))
         return np.asarray(self.vectorizer_.transform(texts) @ self.coef_.T + self.intercept_)
@@ -332,10 +286,10 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         A weight is the n-gram's TF-IDF value times its coefficient: the terms add up, with
         the intercept, to the frame's decision value.
         """
-        j = self._column(frame)
+        j = self.frame_index(frame)
         return explain_linear(self.vectorizer_, self._feature_names(), sentence, self.coef_[j], top)
 
-    def _column(self, frame: str) -> int:
+    def frame_index(self, frame: str) -> int:
         """Output column of a frame id; a clear error for ids the codebook or model lacks."""
         check_is_fitted(self, "coef_")
         frame_id = self._codebook().frame(frame).id
@@ -364,3 +318,65 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         tags.target_tags.multi_output = True
         tags.classifier_tags.multi_label = True
         return tags
+
+
+def check_sentences(X) -> list[str]:
+    """``X`` as a list of sentence strings; one string or anything else is a ValueError naming the fix.
+
+    Examples
+    --------
+    >>> check_sentences(("a.", "b."))
+    ['a.', 'b.']
+    """
+    if isinstance(X, str):
+        raise ValueError("X must be a sequence of sentence strings, not one string; wrap it in a list")
+    if hasattr(X, "ndim") and getattr(X, "ndim") != 1:
+        raise ValueError(f"X must be a 1-D sequence of sentence strings; got an array of shape {X.shape}")
+    texts = list(X)
+    for i, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise ValueError(f"X[{i}] is {type(text).__name__}; the estimators take sentence strings")
+    return texts
+
+
+def resolve_frames(frames, codebook) -> list[str]:
+    """The output frames: the codebook's when ``frames`` is None, else ``frames`` checked against it."""
+    if frames is None:
+        return list(codebook.frame_ids)
+    for frame_id in frames:
+        codebook.frame(frame_id)
+    if len(set(frames)) != len(frames):
+        raise ValueError(f"frames={list(frames)} names a frame twice")
+    return list(frames)
+
+
+def frame_indicator(y, frames: list[str], n: int, codebook) -> np.ndarray:
+    """``y`` (a 0/1 matrix in frame order, or a list of frame-id lists) as a checked 0/1 matrix.
+
+    Examples
+    --------
+    >>> frame_indicator([["b"], []], ["a", "b"], 2, codebook=None).tolist()
+    [[0, 1], [0, 0]]
+    """
+    if hasattr(y, "shape") and len(getattr(y, "shape")) == 2:
+        y = np.asarray(y)
+        if y.shape != (n, len(frames)):
+            raise ValueError(f"y has shape {y.shape}; expected ({n}, {len(frames)}) in frame order")
+        if not np.isin(y, (0, 1)).all():
+            raise ValueError("an indicator y must hold only 0 and 1")
+        return y.astype(np.int64)
+    y = list(y)
+    if len(y) != n:
+        raise ValueError(f"X has {n} sentences but y has {len(y)} label lists")
+    matrix = np.zeros((n, len(frames)), dtype=np.int64)
+    column = {f: i for i, f in enumerate(frames)}
+    for row, labels in enumerate(y):
+        if isinstance(labels, str):
+            raise ValueError(f"y[{row}] is a string; give a list of frame ids per sentence")
+        for frame_id in labels:
+            if frame_id not in column:
+                if codebook is not None:
+                    codebook.frame(frame_id)  # raises with the valid ids
+                raise ValueError(f"y[{row}] names {frame_id!r}, which is not in frames={frames}")
+            matrix[row, column[frame_id]] = 1
+    return matrix

@@ -111,6 +111,25 @@ def check_job(output: str, recorded: dict[str, Any] | None, job: dict[str, Any])
                            "or start again with --overwrite")
 
 
+def check_errors_path(errors: str | os.PathLike | None) -> None:
+    """The ``--errors`` file can be written: its folder exists and it is not itself a folder.
+
+    Examples
+    --------
+    >>> check_errors_path("no/such/folder/errors.jsonl")
+    Traceback (most recent call last):
+    ...
+    framing.errors.InputError: --errors no/such/folder/errors.jsonl: the folder no/such/folder does not exist
+    """
+    if errors is None:
+        return
+    path = Path(errors)
+    if path.is_dir():
+        raise InputError(f"--errors {path}: is a folder; name a file such as {path / 'errors.jsonl'}")
+    if not path.parent.is_dir():
+        raise InputError(f"--errors {path}: the folder {path.parent} does not exist")
+
+
 def check_inputs_exist(inputs: Sequence[Any]) -> None:
     """Every path input exists (``-`` is standard input).
 

@@ -151,9 +151,9 @@ class Tagger:
         """Why a sentence got its scores: for each frame (or one frame), the n-grams that
         pushed the score up or down, with weights."""
         proba = self.predict_proba([text])[0]
-        frames = [frame] if frame else [f for f, p, t in zip(self.frames, proba, self.thresholds)
-                                         if p >= t] or [self.frames[int(np.argmax(proba))]]
-        return {f: {"score": float(proba[self.estimator._column(f)]),
+        frames = [frame] if frame else (label_lists(proba[None, :], self.thresholds, self.frames)[0]
+                                        or [self.frames[int(np.argmax(proba))]])
+        return {f: {"score": float(proba[self.estimator.frame_index(f)]),
                     **self.estimator.explain(text, f, top=top)} for f in frames}
 
     def score_batch(self, articles: Sequence[Article], *, level: str = "article",

@@ -37,7 +37,26 @@ def make_estimator(kind: str, params: dict[str, Any] | None = None):
     """A new estimator of a kind: ``"sentence"`` (:class:`FrameClassifier`) or ``"context"``."""
     if kind not in ESTIMATORS:
         raise InputError(f"estimator {kind!r}; use one of {', '.join(ESTIMATORS)}")
-    return ESTIMATORS[kind](**(params or {}))
+    return checked_estimator(ESTIMATORS[kind], params)
+
+
+def checked_estimator(cls, params: dict[str, Any] | None = None):
+    """``cls(**params)`` with its parameters checked now: a bad one is an :class:`InputError`
+    naming ``--params`` before any data is read or model written.
+
+    Examples
+    --------
+    >>> checked_estimator(FrameClassifier, {"C": -1})
+    Traceback (most recent call last):
+    ...
+    framing.errors.InputError: --params: C=-1 must be > 0
+    """
+    try:
+        estimator = cls(**(params or {}))
+        estimator.check_params()
+    except (TypeError, ValueError) as error:
+        raise InputError(f"--params: {error}") from None
+    return estimator
 
 
 def predict_in_context(estimator, sentences) -> np.ndarray:

@@ -262,7 +262,7 @@ def read_labelled(data: Any, *, text_field: str = "text", frames_field: str = "f
         for label in labels:
             if label not in codebook.frame_ids:
                 hint = " (separate frames with ';')" if "," in label else ""
-                problems.append(f"{where}: field {frames_field!r}: {codebook._unknown_message(label)}{hint}. "
+                problems.append(f"{where}: field {frames_field!r}: {codebook.unknown_message(label)}{hint}. "
                                 "Fix: correct the label, or add the frame to the codebook (--codebook FILE)")
         if group_field:
             group = row.get(group_field)

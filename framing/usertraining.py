@@ -17,9 +17,11 @@ import numpy as np
 
 from .codebook import Codebook
 from .evaluation import sentence_metrics
+from .labels import apply_thresholds
 from .model import FrameClassifier
 from .registry import save_model
 from .reports import data_model_card
+from .training import checked_estimator
 from .userdata import LabelledData, check_trainable, read_labelled, text_fingerprints
 
 __all__ = ["train_on_data"]
@@ -92,7 +94,7 @@ def train_on_data(
                     cv=params.get("cv", defaults["cv"]))
     if not _is_builtin(labelled.codebook):
         params["codebook"] = labelled.codebook.data
-    estimator = FrameClassifier(**params)
+    estimator = checked_estimator(FrameClassifier, params)
     weights = None
     if labelled.kinds is not None and rebuttal_weight != 1.0:
         weights = np.array([rebuttal_weight if k in labelled.codebook.rebuttal_kinds and not f else 1.0
@@ -102,7 +104,7 @@ def train_on_data(
     seconds = time.perf_counter() - started
     y = labelled.indicator()
     oof = estimator.oof_scores_
-    metrics = sentence_metrics(y, (oof >= estimator.thresholds_).astype(int), oof, codebook=labelled.codebook)
+    metrics = sentence_metrics(y, apply_thresholds(oof, estimator.thresholds_), oof, codebook=labelled.codebook)
     metadata = {
         "description": description,
         "training": {

@@ -104,6 +104,8 @@ def corpus_documents(path: str | os.PathLike, *, fields: Sequence[str] | None = 
     [('d1', ['T.', 'One.', 'Two.'])]
     """
     exclude = set(exclude)
+    if not os.path.isfile(path):
+        raise InputError(f"{path}: no such corpus file; give a JSONL file of documents")
     with open(path, encoding="utf-8") as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
