@@ -22,6 +22,8 @@ def sigmoid(values: np.ndarray) -> np.ndarray:
 def best_threshold(proba: np.ndarray, truth: np.ndarray) -> float:
     """Threshold in [0.05, 0.95] that maximises F1 on out-of-fold probabilities (the lowest
     such threshold on ties).  All candidates are scored at once from sorted probabilities.
+    Candidates are the probabilities rounded to 3 decimals, never above the probability they
+    stand for, so each candidate keeps its own sentence on the positive side.
 
     Examples
     --------
@@ -32,8 +34,13 @@ def best_threshold(proba: np.ndarray, truth: np.ndarray) -> float:
     positives = int(truth.sum())
     if positives == 0:
         return 1.0
-    candidates = np.unique(np.clip(np.round(proba, 3), 0.05, 0.95))
+    candidates = np.unique(np.clip(_candidates(proba), 0.05, 0.95))
     predicted = len(proba) - np.searchsorted(np.sort(proba), candidates, side="left")
     true_positives = positives - np.searchsorted(np.sort(proba[truth]), candidates, side="left")
     f1 = 2 * true_positives / (predicted + positives)
     return float(candidates[int(np.argmax(f1))])
+
+
+def _candidates(proba: np.ndarray) -> np.ndarray:
+    rounded = np.round(proba, 3)
+    return np.where(rounded <= proba, rounded, np.round(rounded - 0.001, 3))

@@ -99,11 +99,22 @@ class Tagger:
     def predict_proba_in_documents(self, texts: Sequence[str], doc_ids: Sequence, positions: Sequence[int],
                                    blocks: Sequence | None = None, kinds: Sequence[str] | None = None) -> np.ndarray:
         """Probabilities of sentences read in their documents (neighbours, block, known kind)
-        when the model uses context; otherwise the same as :meth:`predict_proba`."""
-        if hasattr(self.estimator, "predict_proba_documents"):
-            return self.estimator.predict_proba_documents(list(texts), doc_ids=list(doc_ids),
-                                                          positions=list(positions), blocks=blocks, kinds=kinds)
-        return self.predict_proba(texts)
+        when the model uses context; otherwise the same as :meth:`predict_proba`.
+
+        Consecutive runs of a document's sentences are scored together, whole runs at a time and
+        at most :data:`MAX_BATCH` sentences a call unless one document is longer.
+        """
+        if not hasattr(self.estimator, "predict_proba_documents"):
+            return self.predict_proba(texts)
+        texts, doc_ids, positions = list(texts), list(doc_ids), list(positions)
+        out = np.empty((len(texts), len(self.frames)))
+        for start, end in _document_batches(doc_ids, MAX_BATCH):
+            part = slice(start, end)
+            out[part] = self.estimator.predict_proba_documents(
+                texts[part], doc_ids=doc_ids[part], positions=positions[part],
+                blocks=None if blocks is None else list(blocks)[part],
+                kinds=None if kinds is None else list(kinds)[part])
+        return out
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:
         """0/1 labels with each frame's threshold applied, same shape as :meth:`predict_proba`."""
@@ -221,6 +232,20 @@ class Tagger:
     def _rollup(self, head, sentences, scores, evidence):
         return rollup(head, sentences, scores, frames=self.frames, thresholds=self.thresholds,
                       families=self.families, evidence=evidence)
+
+
+def _document_batches(doc_ids: list, size: int) -> Iterator[tuple[int, int]]:
+    """``[start, end)`` row ranges that never cut a run of one document's rows, each at most
+    ``size`` rows unless a single run is longer."""
+    start = run_start = 0
+    for i in range(1, len(doc_ids) + 1):
+        if i == len(doc_ids) or doc_ids[i] != doc_ids[i - 1]:
+            if i - start > size and run_start > start:
+                yield start, run_start
+                start = run_start
+            run_start = i
+    if start < len(doc_ids):
+        yield start, len(doc_ids)
 
 
 def _kind(article: Article) -> str | None:

@@ -161,7 +161,16 @@ def test_threshold_search_matches_brute_force_f1():
         proba = np.clip(rng.random(n) * 0.6 + truth * rng.uniform(0, 0.5), 0, 1)
         if trial % 3 == 0:
             proba = np.round(proba, 2)  # many ties
-        candidates = np.unique(np.clip(np.round(proba, 3), 0.05, 0.95))
+        rounded = np.round(proba, 3)
+        candidates = np.unique(np.clip(np.where(rounded <= proba, rounded, np.round(rounded - 0.001, 3)), 0.05, 0.95))
         scores = [f1_score(truth, proba >= t, zero_division=0) for t in candidates]
         expected = 1.0 if not truth.any() else float(candidates[int(np.argmax(scores))])
         assert best_threshold(proba, truth) == expected
+
+
+def test_a_threshold_never_rounds_above_the_probability_it_comes_from():
+    from framing.calibration import best_threshold
+
+    proba, truth = np.array([0.7996, 0.1, 0.05]), np.array([1, 0, 0])
+    threshold = best_threshold(proba, truth)
+    assert 0.1 < threshold <= 0.7996  # F1 = 1: only the positive is above it

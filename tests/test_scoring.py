@@ -32,3 +32,21 @@ def test_cli_errors_are_one_line(registry, capsys):
     assert capsys.readouterr().err.strip() == "framing: error: /nonexistent/file.txt: no such file or folder"
     assert main(["score", "x.txt", "--model", "nope"]) == 2
     assert "no model 'nope'" in capsys.readouterr().err
+
+
+def test_context_scores_do_not_depend_on_how_documents_are_batched(monkeypatch):
+    import numpy as np
+
+    import framing.scoring as scoring
+    from framing.readers import read_articles
+    from conftest import SEEDS
+
+    model = framing.load("frames@2.0.0")
+    articles = list(read_articles(SEEDS))[:4]
+    whole = [r for records in model.score_batch(articles, level="sentence") for r in records]
+    monkeypatch.setattr(scoring, "MAX_BATCH", 7)
+    batched = [r for records in model.score_batch(articles, level="sentence") for r in records]
+    assert len(whole) == len(batched) > 7
+    np.testing.assert_allclose([list(r["scores"].values()) for r in whole],
+                               [list(r["scores"].values()) for r in batched], atol=1e-9)
+    assert list(scoring._document_batches(["a"] * 3 + ["b"] * 2 + ["c"] * 4, 5)) == [(0, 5), (5, 9)]
