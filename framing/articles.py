@@ -35,6 +35,12 @@ class Article:
     removed_lines: int | None = None
     language: str | None = None
 
+    @property
+    def kind(self) -> str | None:
+        """The document kind the caller gave (a ``kind`` column, or ``tag_article(kind=...)``), if any."""
+        kind = self.meta.get("kind")
+        return kind if isinstance(kind, str) and kind else None
+
     def metadata(self) -> dict[str, Any]:
         """Id and metadata without the text, for output records.
 

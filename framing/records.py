@@ -33,7 +33,7 @@ import numpy as np
 
 from .labels import apply_thresholds, label_lists
 
-__all__ = ["LEVELS", "DEFAULT_EVIDENCE", "rollup_scores", "rollup", "rollup_labelled", "sentence_records",
+__all__ = ["LEVELS", "DEFAULT_EVIDENCE", "rollup_scores", "rollup", "rollup_labelled", "passage_record", "sentence_records",
            "flatten_record"]
 
 LEVELS = ("sentence", "paragraph", "article")
@@ -87,20 +87,30 @@ def rollup_labelled(head: dict[str, Any], sentences: Sequence, scores: np.ndarra
     """
     passage_scores = rollup_scores(scores, len(frames))
     hit = np.flatnonzero(labels.any(axis=0)) if len(labels) else np.array([], dtype=int)
-    evidence_by_frame = {}
+    evidence_rows = {}
     for j in hit:
         order = np.argsort(-scores[:, j], kind="stable")
-        evidence_by_frame[frames[j]] = [
-            {"sentence": sentences[i].index, "start": sentences[i].start, "end": sentences[i].end,
-             "score": round(float(scores[i, j]), 6), "text": sentences[i].text}
-            for i in order[:evidence] if labels[i, j]]
+        evidence_rows[j] = [(sentences[i], float(scores[i, j])) for i in order[:evidence] if labels[i, j]]
+    return passage_record(head, len(sentences), passage_scores, hit, evidence_rows, frames=frames,
+                          families=families)
+
+
+def passage_record(head: dict[str, Any], count: int, passage_scores: np.ndarray, hit: Sequence[int],
+                   evidence_rows: dict[int, list], *, frames: Sequence[str], families: Sequence[str]
+                   ) -> dict[str, Any]:
+    """The record shape of a passage or article: ``head``, then the roll-up fields.
+
+    ``hit`` are the frame columns the passage carries; ``evidence_rows`` maps each to its
+    evidence ``(sentence, score)`` pairs, best first.  Every roll-up (whole or streamed) ends here.
+    """
     return {
         **head,
-        "sentences": len(sentences),
+        "sentences": count,
         "scores": dict(zip(frames, np.round(passage_scores, 6).tolist())),
         "frames": [frames[j] for j in hit],
         "families": sorted({families[j] for j in hit}),
-        "evidence": evidence_by_frame,
+        "evidence": {frames[j]: [{"sentence": s.index, "start": s.start, "end": s.end, "score": round(score, 6),
+                                  "text": s.text} for s, score in evidence_rows[j]] for j in hit},
     }
 
 

@@ -140,8 +140,8 @@ class Tagger:
         A string takes the path ``framing tag`` takes for a file (:func:`framing.readers.
         article_from_text`): an HTML page is reduced to its main text, and site boilerplate is
         dropped unless ``clean=False``, so the two give the same sentences and scores.  An
-        :class:`Article` is used as it is.  Text that is not English raises a
-        :class:`framing.language.NotEnglishWarning`.
+        :class:`Article` is used as it is.  Text that is not English gets a warning
+        (:class:`framing.language.NotEnglishWarning`).
 
         ``kind`` (``"factcheck"``, ``"disproof"``, ``"news"`` …), when the caller knows it, tells a
         context model whether the text speaks in the rebuttal voice; otherwise the model
@@ -210,7 +210,7 @@ class Tagger:
                 texts, doc_ids=[i for i, cut in enumerate(segmented) for _ in cut.sentences],
                 positions=[s.index for cut in segmented for s in cut.sentences],
                 blocks=[s.paragraph for cut in segmented for s in cut.sentences],
-                kinds=[_kind(a) for a, cut in zip(articles, segmented) for _ in cut.sentences])
+                kinds=[a.kind for a, cut in zip(articles, segmented) for _ in cut.sentences])
         offset = 0
         for article, segments in zip(articles, segmented):
             n = len(segments.sentences)
@@ -246,12 +246,6 @@ def _document_batches(doc_ids: list, size: int) -> Iterator[tuple[int, int]]:
             run_start = i
     if start < len(doc_ids):
         yield start, len(doc_ids)
-
-
-def _kind(article: Article) -> str | None:
-    """The document kind the caller gave (a ``kind`` column or parameter), if any."""
-    kind = article.meta.get("kind")
-    return kind if isinstance(kind, str) and kind else None
 
 
 _CACHE: dict[str | None, Tagger] = {}

@@ -19,7 +19,7 @@ from typing import Any, Iterator, Sequence
 import numpy as np
 
 from .labels import apply_thresholds
-from .records import DEFAULT_EVIDENCE, rollup, sentence_records
+from .records import DEFAULT_EVIDENCE, passage_record, rollup, sentence_records
 from .segmentation import Paragraph, Sentence, iter_paragraphs
 
 __all__ = ["LONG_ARTICLE_CHARS", "WINDOW_SENTENCES", "is_long", "paragraph_windows", "RunningRollup",
@@ -144,15 +144,9 @@ class RunningRollup:
     def record(self, head: dict[str, Any]) -> dict[str, Any]:
         """The roll-up record of everything added so far, after ``head``."""
         hit = np.flatnonzero(self.hit)
-        evidence = {self.frames[j]: [{"sentence": s.index, "start": s.start, "end": s.end,
-                                      "score": round(score, 6), "text": s.text}
-                                     for _, _, s, score, labelled in self.top[j] if labelled]
-                    for j in hit}
-        return {**head, "sentences": self.count,
-                "scores": dict(zip(self.frames, np.round(self.maximum, 6).tolist())),
-                "frames": [self.frames[j] for j in hit],
-                "families": sorted({self.families[j] for j in hit}),
-                "evidence": evidence}
+        evidence_rows = {j: [(s, score) for _, _, s, score, labelled in self.top[j] if labelled] for j in hit}
+        return passage_record(head, self.count, self.maximum, hit, evidence_rows, frames=self.frames,
+                              families=self.families)
 
 
 def record_pieces(tagger, article, level: str = "article", evidence: int = DEFAULT_EVIDENCE,
@@ -170,9 +164,7 @@ def record_pieces(tagger, article, level: str = "article", evidence: int = DEFAU
     >>> list(record_pieces(framing.load(), article, "article")) == framing.load().score_batch([article])
     True
     """
-    kind = article.meta.get("kind")
-    kind = kind if isinstance(kind, str) and kind else None
-    windows = scored_windows(tagger, article.text, kind, size)
+    windows = scored_windows(tagger, article.text, article.kind, size)
     model = tagger.reference
     if level == "article":
         running = RunningRollup(tagger.frames, tagger.thresholds, tagger.families, evidence)
