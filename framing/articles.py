@@ -124,6 +124,8 @@ def prepare_text(text: str, source: str, clean: bool, line: int | None = None,
     ('Real text.', 1)
     """
     page = None
+    if not text.strip():
+        raise ReadError(source, "empty input: no text to score", line=line, article_id=article_id)
     if looks_like_html(text):
         page = extract_html(text)
         if page is None:

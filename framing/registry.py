@@ -161,6 +161,10 @@ def resolve(ref: str | os.PathLike | None = None, root: str | os.PathLike | None
                            f"{METADATA_FILE}: restore it from where the model came from, or retrain")
     if path.name == MODEL_FILE and path.exists():
         return path.parent
+    if path.is_dir() or len(path.parts) > 1:
+        problem = f"a folder without {MODEL_FILE} and {METADATA_FILE}" if path.is_dir() else "no such model folder"
+        raise ModelNotFound(f"{path}: {problem}; give a model version folder (models/NAME/VERSION) or a "
+                            f"name such as {', '.join(list_models(root)[:2]) or 'frames@2.0.0'}")
     ref = str(ref)
     name, _, version = ref.partition("@")
     candidates = [r for r in list_models(root) if r.split("@")[0] == name]

@@ -102,8 +102,9 @@ def check_job(output: str, recorded: dict[str, Any] | None, job: dict[str, Any])
     framing.errors.RefusedError: o.jsonl was started with --level 'article', this run has 'sentence'; resume with the same options, or start again with --overwrite
     """
     if recorded is None:
-        raise RefusedError(f"{output}: nothing records which job wrote it ({output}.progress is missing or "
-                           "has no job line), so it cannot be resumed safely; start again with --overwrite")
+        raise RefusedError(f"{output}: there is nothing to resume ({output}.progress is missing: a run that "
+                           "finished removes it, and older outputs have none); the output is kept as it is — "
+                           "start again with --overwrite to score it anew")
     changed = [k for k in job if recorded.get(k) != job[k]]
     if changed:
         what = "; ".join(f"{_FLAGS.get(k, k)} {recorded.get(k)!r}, this run has {job[k]!r}" for k in changed)

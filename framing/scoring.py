@@ -153,6 +153,9 @@ class Tagger:
         article = text if isinstance(text, Article) else article_from_text(text, "article", clean=clean)
         warn_if_not_english(article.id, article.language)
         if kind is not None:
+            kinds = load_codebook().document_kinds
+            if kind not in kinds:
+                raise InputError(f"kind={kind!r}; use one of {', '.join(kinds)}")
             article = replace(article, meta={**article.meta, "kind": kind})
         (article, segments, scores), = self._scored([article])
         return {"article": self._records(article, segments, scores, "article", evidence)[0],

@@ -72,6 +72,11 @@ def rank_documents(model, documents: Iterable[tuple[str, Sequence[str]]]) -> lis
     ['unsure', 'sure']
     """
     thresholds = np.asarray(getattr(model, "thresholds_", getattr(model, "thresholds", None)), dtype=float)
+    documents = list(documents)
+    for doc_id, sentences in documents:
+        if isinstance(sentences, str):
+            raise InputError(f"document {doc_id!r}: give its sentences as a list of strings, not one string "
+                             "(split it with framing.split_sentences)")
     documents = [(doc_id, list(sentences)) for doc_id, sentences in documents]
     documents = [(doc_id, sentences) for doc_id, sentences in documents if sentences]
     if not documents:

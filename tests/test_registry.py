@@ -168,3 +168,14 @@ def test_shipped_models_have_no_metadata_hash_and_still_load():
         assert "metadata_sha256" not in json.loads((ROOT / "models" / ref.replace("@", "/") / "metadata.json")
                                                   .read_text())
         assert framing.load(ref).reference == ref
+
+
+def test_a_folder_that_is_not_a_model_is_named(tmp_path):
+    import pytest
+
+    from framing.registry import ModelNotFound, resolve
+
+    with pytest.raises(ModelNotFound, match="a folder without model.skops and metadata.json"):
+        resolve(tmp_path)
+    with pytest.raises(ModelNotFound, match="no such model folder"):
+        resolve(tmp_path / "missing")

@@ -50,3 +50,15 @@ def test_context_scores_do_not_depend_on_how_documents_are_batched(monkeypatch):
     np.testing.assert_allclose([list(r["scores"].values()) for r in whole],
                                [list(r["scores"].values()) for r in batched], atol=1e-9)
     assert list(scoring._document_batches(["a"] * 3 + ["b"] * 2 + ["c"] * 4, 5)) == [(0, 5), (5, 9)]
+
+
+def test_unknown_kind_and_empty_text_are_clear_errors(registry):
+    import pytest
+
+    from framing.errors import InputError
+
+    model = framing.load()
+    with pytest.raises(InputError, match="kind='blog'; use one of"):
+        model.tag_article("NATO keeps expanding.", kind="blog")
+    with pytest.raises(framing.ReadError, match="empty input"):
+        model.tag_article("   ")

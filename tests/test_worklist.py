@@ -41,3 +41,12 @@ def test_corpus_documents_reads_claim_and_disproof_fields(tmp_path):
     path = tmp_path / "c.jsonl"
     path.write_text(json.dumps({"case_id": "e1", "title": "x", "summary": "A claim.", "disproof": "It is false. Really."}) + "\n")
     assert list(corpus_documents(path)) == [("e1", ["A claim.", "It is false.", "Really."])]
+
+
+def test_one_string_instead_of_a_sentence_list_is_refused():
+    import pytest
+
+    from framing.errors import InputError
+
+    with pytest.raises(InputError, match="list of strings, not one string"):
+        rank_documents(_Fixed(), [("d1", "NATO keeps surrounding Russia.")])
