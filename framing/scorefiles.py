@@ -131,8 +131,12 @@ def read_score_file(path: str | Path) -> Iterator[tuple[str, dict[str, Any]]]:
 
     Examples
     --------
-    >>> next(read_score_file("s.csv"))[1]["scores"]                 # doctest: +SKIP
-    {'colour_revolution': 0.04, ...}
+    >>> import tempfile, os
+    >>> path = os.path.join(tempfile.mkdtemp(), "s.csv")
+    >>> _ = open(path, "w").write("id,score_biolabs,frames\\na1,0.25,\\n")
+    >>> where, record = next(read_score_file(path))
+    >>> where.endswith("s.csv:2"), record["id"], record["scores"]
+    (True, 'a1', {'biolabs': 0.25})
     """
     for where, raw in _raw_records(Path(path)):
         yield where, _normalise(where, raw)

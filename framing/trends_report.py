@@ -108,8 +108,12 @@ def write_index(path: str | Path, summary: Mapping[str, Any], rows: Sequence[Map
 
     Examples
     --------
-    >>> write_index("trends/index.html", summary, rows, plots, {}, {})   # doctest: +SKIP
-    PosixPath('trends/index.html')
+    >>> import tempfile, os
+    >>> summary = {"articles": 2, "undated": 0, "unparseable_dates": 0, "first_unparseable": None,
+    ...            "level": "article", "periods": 1, "groups": 1, "freq": "month", "by": "date", "overall": {}}
+    >>> page = write_index(os.path.join(tempfile.mkdtemp(), "index.html"), summary, [], [], {}, {})
+    >>> "Frame trends" in page.read_text()
+    True
     """
 
     codebook = load_codebook()

@@ -298,7 +298,12 @@ def view(source: str | os.PathLike, output: str | os.PathLike | None = None, *,
 
     Examples
     --------
-    >>> page = view("../shared/seeds/000_1c0e122dfc1bca82.txt")       # doctest: +SKIP
+    >>> import tempfile, os
+    >>> path = os.path.join(tempfile.mkdtemp(), "a.txt")
+    >>> _ = open(path, "w").write("NATO keeps surrounding Russia from all sides.")
+    >>> page = view(path)
+    >>> page.startswith("<!DOCTYPE html>") and "Content-Security-Policy" in page
+    True
     """
     level = sniff_score_level(source)
     if level == "sentence":
