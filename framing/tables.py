@@ -134,7 +134,14 @@ def read_jsonl(path: Path, text_field, id_field, clean, on_error) -> Iterator[Ar
                 report(on_error, error.at(line_number))
                 continue
             finally:
-                saw_row = True
+                first_row, saw_row = not saw_row, True
+            if first_row and isinstance(row, dict):
+                try:  # the first row fixes the columns: without a text column, skip the file once
+                    _pick(row.keys(), text_field, DEFAULT_TEXT_FIELDS, "text", source, True)
+                except ReadError as error:
+                    report(on_error, ReadError(source, f"{error.reason}; the whole file is skipped",
+                                               line=line_number))
+                    return
             article = rows.article(row, line_number)
             if article is not None:
                 yield article

@@ -118,3 +118,11 @@ def test_stdin(monkeypatch):
 
 def test_article_objects_pass_through():
     assert list(read_articles([Article("x", "Text.")]))[0].id == "x"
+
+
+def test_jsonl_without_a_text_column_is_one_error_for_the_file(tmp_path):
+    path = tmp_path / "rows.jsonl"
+    path.write_text("".join(json.dumps({"id": f"a{i}", "body2": "x"}) + "\n" for i in range(50)))
+    errors = []
+    assert list(read_articles(path, on_error=errors.append)) == []
+    assert len(errors) == 1 and "no text column found" in str(errors[0]) and "whole file is skipped" in str(errors[0])
