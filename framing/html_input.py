@@ -41,6 +41,10 @@ def looks_like_html(text: str | bytes) -> bool:
     return _HTML_START.match(head) is not None
 
 
+# Fewer words than this in the extracted text means the page held no article (only navigation).
+MIN_ARTICLE_WORDS = 5
+
+
 def extract_html(page: str | bytes) -> HtmlText | None:
     """The main text of an HTML page with its title, date and URL; None when none is found.
 
@@ -54,6 +58,8 @@ def extract_html(page: str | bytes) -> HtmlText | None:
     NATO keeps surrounding Russia, the minister told parliament on Tuesday.
     <BLANKLINE>
     He said the West had plotted a colour revolution in Kazakhstan for years.
+    >>> extract_html("<html><body><nav>Home</nav></body></html>") is None
+    True
     """
     import trafilatura
 
@@ -63,7 +69,7 @@ def extract_html(page: str | bytes) -> HtmlText | None:
         return None
     data = json.loads(result)
     paragraphs = [line.strip() for line in (data.get("text") or "").split("\n") if line.strip()]
-    if not paragraphs:
-        return None
+    if sum(len(p.split()) for p in paragraphs) < MIN_ARTICLE_WORDS:
+        return None  # a menu or a heading left over from navigation is not an article
     return HtmlText("\n\n".join(paragraphs), data.get("title") or None, data.get("date") or None,
                     data.get("source") or data.get("url") or None)

@@ -317,3 +317,10 @@ def test_multiline_quoted_csv_fields_are_not_mistaken_for_swallowed_rows(tmp_pat
     path = tmp_path / "t.csv"
     path.write_text('id,text\n1,"First paragraph.\n\nSecond, with a comma."\n2,Two.\n')
     assert [a.id for a in read_articles(path)] == ["1", "2"]
+
+
+def test_html_page_with_only_navigation_is_refused(tmp_path):
+    page = tmp_path / "nav.html"
+    page.write_text("<html><head><title>Site</title></head><body><nav>Home</nav></body></html>")
+    with pytest.raises(ReadError, match="no article text"):
+        list(read_articles(page))
