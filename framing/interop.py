@@ -29,7 +29,7 @@ import json
 import os
 import zipfile
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 from xml.sax.saxutils import quoteattr
 
 from .codebook import Codebook
@@ -229,8 +229,8 @@ def read_doccano(path: str | os.PathLike, codebook: Codebook | str | os.PathLike
     return _doccano_lines(lines, str(path), codebook, annotator)
 
 
-def _doccano_lines(lines: list[str], source: str, codebook: Codebook, default: str | None) -> list[dict]:
-    records = []
+def _text_objects(lines: list[str], source: str, json_fix: str, text_fix: str) -> Iterator[tuple[str, dict]]:
+    """``(FILE:LINE, object)`` for each non-blank JSON line holding a non-empty ``text``."""
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -238,9 +238,16 @@ def _doccano_lines(lines: list[str], source: str, codebook: Codebook, default: s
         try:
             item = json.loads(line)
         except json.JSONDecodeError as error:
-            raise InteropError(f"{where}: not valid JSON ({error.msg}); export the project as JSONL") from None
+            raise InteropError(f"{where}: not valid JSON ({error.msg}); {json_fix}") from None
         if not isinstance(item, dict) or not isinstance(item.get("text"), str) or not item["text"].strip():
-            raise InteropError(f"{where}: no 'text'; export a text-classification project as JSONL")
+            raise InteropError(f"{where}: {text_fix}")
+        yield where, item
+
+
+def _doccano_lines(lines: list[str], source: str, codebook: Codebook, default: str | None) -> list[dict]:
+    records = []
+    for where, item in _text_objects(lines, source, "export the project as JSONL",
+                                     "no 'text'; export a text-classification project as JSONL"):
         labels = item.get("label", item.get("cats", []))
         extra = {k: v for k, v in item.items() if k not in (*_CORE, "label", "cats", "Comments")}
         record = {"text": item["text"], "frames": codebook.validate(_frame_ids(labels, codebook, where)),
@@ -308,16 +315,8 @@ def read_records(path: str | os.PathLike, codebook: Codebook | str | os.PathLike
     if not path.is_file():
         raise InteropError(f"{path}: no such file; give the labelled JSONL written by `framing annotations import`")
     records = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise InteropError(f"{where}: not valid JSON ({error.msg}); write one object per line") from None
-        if not isinstance(record, dict) or not isinstance(record.get("text"), str) or not record["text"].strip():
-            raise InteropError(f"{where}: field 'text' is missing or empty; write the sentence")
+    for where, record in _text_objects(path.read_text(encoding="utf-8").splitlines(), str(path),
+                                       "write one object per line", "field 'text' is missing or empty; write the sentence"):
         record["frames"] = codebook.validate(_frame_ids(record.get("frames", []), codebook, f"{where}: field 'frames'"))
         records.append(record)
     return records
