@@ -143,7 +143,8 @@ def score_articles(
                                                             chunk_size=chunk_size, evidence=evidence)
                 for _, records in chunk for r in records]
         return datasets.Dataset.from_list(rows)
-    articles = read_articles(source, text_field=text_field, id_field=id_field, on_error=on_error)
+    articles = read_articles(source, text_field=text_field, id_field=id_field, on_error=on_error,
+                             stream_long=True)
     return (pair for chunk in score_chunks(articles, model=model, level=level, jobs=jobs,
                                            chunk_size=chunk_size, evidence=evidence, skip=set(skip),
                                            on_duplicate=on_error)
@@ -168,7 +169,7 @@ def score_chunks(articles: Iterable[Article], *, model=None, level: str = "artic
     serialising output there spares the parent from pickling records back and encoding them.
     It must be picklable (a module-level function or a ``functools.partial`` of one).
 
-    With an encoder, an article longer than :data:`framing.streaming.LONG_ARTICLE_CHARS` is
+    With an encoder, an article longer than :data:`framing.longtext.LONG_ARTICLE_CHARS` is
     scored in this process in bounded pieces, each encoded as soon as it is scored: every piece
     but the last is passed to the encoder as ``[(None, records)]`` (no article id: the article
     is not done yet), and the last as ``[(article_id, records)]``.
@@ -351,7 +352,7 @@ def _run(inputs, output, fmt, model, level, text_field, id_field, jobs, chunk_si
         raise
     summary.resumed_after = len(writer.done)
     articles_in = _noting(read_articles(list(inputs), text_field=text_field, id_field=id_field, clean=clean,
-                                        on_error=on_error), summary)
+                                        on_error=on_error, stream_long=True), summary)
     chunks = score_chunks(articles_in, model=model, level=level, jobs=jobs, chunk_size=chunk_size,
                           skip=writer.done, encoder=writer.encoder, on_duplicate=on_error)
     bar = None

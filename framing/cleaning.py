@@ -6,9 +6,10 @@ Works on raw text before segmentation; the readers call it (and skip it with ``c
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import Callable, Iterable, Iterator, NamedTuple
 
-__all__ = ["clean_text", "clean_boilerplate", "Cleaned", "split_feed_dump", "looks_like_feed", "FeedItem"]
+__all__ = ["clean_text", "CleanedLines", "clean_boilerplate", "Cleaned", "split_feed_dump", "looks_like_feed",
+           "feed_signs", "FeedItem"]
 
 
 # --- boilerplate ---------------------------------------------------------------------------
@@ -95,7 +96,7 @@ def clean_text(text: str, *, bylines: bool = True) -> Cleaned:
     dropped wherever they stand; a sentence that merely mentions cookies stays.  Byline lines
     ("By Rick ROZOFF", "By Jane Doe and John Smith") are dropped too unless ``bylines=False``;
     a sentence starting "By" ("By 2030 …", "By contrast, …") stays.  Paragraph breaks are
-    kept, so segmentation sees the same passages.
+    kept (a run of blank lines becomes one), so segmentation sees the same passages.
 
     Examples
     --------
@@ -107,27 +108,76 @@ def clean_text(text: str, *, bylines: bool = True) -> Cleaned:
     Cleaned(text='By Rick ROZOFF\\n\\nNATO expands.', removed_lines=0)
     """
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    kept: list[str] = []
-    kept_chars = removed = 0
-    for number, line in enumerate(lines):
-        stripped = line.strip().strip("\u00a0•").strip()
-        if not stripped:
-            kept.append("")
-            continue
-        soft = _SOFT_FOOTER.match(stripped) is not None
-        if _FOOTER_START.match(stripped) or (soft and _in_tail(lines, number, kept_chars)):
-            removed += sum(1 for rest in lines[number:] if rest.strip())
-            break
-        if (soft or _FURNITURE.fullmatch(stripped) or _NOTICE.match(stripped)
-                or (bylines and len(stripped) <= 80 and _BYLINE.match(stripped))):
-            removed += 1
-            continue
-        kept.append(line.rstrip())
-        kept_chars += len(stripped)
-    cleaned = "\n".join(kept)
-    del lines, kept  # a long article's lines would otherwise live on beside its two copies
-    cleaned = re.sub(r"\n[ \t\u00a0]*(?:\n[ \t\u00a0]*)+", "\n\n", cleaned)
-    return Cleaned(cleaned.strip(), removed)
+    cleaner = CleanedLines(lines, lambda number, kept_chars: _in_tail(lines, number, kept_chars), bylines=bylines)
+    return Cleaned("".join(cleaner), cleaner.removed_lines)
+
+
+class CleanedLines:
+    """The text of :func:`clean_text`, line by line: iterating gives its lines (each ending in
+    ``"\\n"`` but the last), and then ``removed_lines`` holds the count of lines dropped.
+
+    Parameters
+    ----------
+    lines : iterable of str
+        The raw text's lines, without line ends (``\\r\\n`` and ``\\r`` count as line ends).
+    in_tail : callable
+        ``in_tail(number, kept_chars)``: whether the text after line ``number`` (its stripped
+        characters) is shorter than ``kept_chars``; a soft footer marker cuts only there.  A
+        text read twice from a file answers it from the total it counted the first time.
+    bylines : bool, default True
+        Drop byline lines.
+
+    Examples
+    --------
+    >>> lines = CleanedLines(["Title", "", "", "  Text.", "Tweet"], lambda number, kept: False)
+    >>> list(lines), lines.removed_lines
+    (['Title\\n', '\\n', 'Text.'], 1)
+    """
+
+    def __init__(self, lines: Iterable[str], in_tail: Callable[[int, int], bool], *, bylines: bool = True):
+        self.lines = lines
+        self.in_tail = in_tail
+        self.bylines = bylines
+        self.removed_lines = 0
+
+    def __iter__(self) -> Iterator[str]:
+        self.removed_lines = 0
+        previous: str | None = None  # the last kept line, given out when the next one is known
+        blank_before = False
+        for line in self._kept():
+            if not line:
+                blank_before = previous is not None
+                continue
+            if previous is None:
+                previous = line.lstrip()
+                continue
+            yield previous + "\n"
+            if blank_before:  # a run of blank lines becomes one; the next line starts at its text
+                yield "\n"
+                line, blank_before = line.lstrip(" \t\u00a0"), False
+            previous = line
+        if previous is not None:
+            yield previous
+
+    def _kept(self) -> Iterator[str]:
+        """Each line that is kept (right-stripped), and ``""`` for each blank line."""
+        kept_chars = 0
+        lines = iter(self.lines)
+        for number, line in enumerate(lines):
+            stripped = line.strip().strip("\u00a0•").strip()
+            if not stripped:
+                yield ""
+                continue
+            soft = _SOFT_FOOTER.match(stripped) is not None
+            if _FOOTER_START.match(stripped) or (soft and self.in_tail(number, kept_chars)):
+                self.removed_lines += 1 + sum(1 for rest in lines if rest.strip())
+                return
+            if (soft or _FURNITURE.fullmatch(stripped) or _NOTICE.match(stripped)
+                    or (self.bylines and len(stripped) <= 80 and _BYLINE.match(stripped))):
+                self.removed_lines += 1
+                continue
+            yield line.rstrip()
+            kept_chars += len(stripped)
 
 
 def _in_tail(lines: list[str], number: int, kept_chars: int) -> bool:
@@ -164,7 +214,20 @@ _FEED_CHANNEL = re.compile(
 
 
 def looks_like_feed(text: str) -> bool:
-    return text.count("]]>") >= 1 and re.search(_RFC822, text) is not None
+    """Whether a text is a flattened feed dump: it has an item end (``]]>``) and an RFC 822 date.
+
+    Examples
+    --------
+    >>> looks_like_feed("Title http://a.b/1 Mon, 02 Jan 2017 10:00:00 +0000 http://a.b/1 Body.]]>")
+    True
+    """
+    return all(feed_signs(text))
+
+
+def feed_signs(text: str) -> tuple[bool, bool]:
+    """``(has an item end, has an RFC 822 date)``: neither spans a line, so a file read line by
+    line looks like a feed when some line has the one and some line the other."""
+    return "]]>" in text, re.search(_RFC822, text) is not None
 
 
 class FeedItem(NamedTuple):

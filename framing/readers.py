@@ -19,6 +19,7 @@ from .cleaning import looks_like_feed, split_feed_dump
 from .errors import InputError
 from .html_input import HTML_SUFFIXES, extract_html, looks_like_html
 from .language import detect_language
+from .longtext import read_long_text
 from .tables import read_csv, read_dataset, read_jsonl, read_parquet
 from .tables import report
 
@@ -70,7 +71,8 @@ def _is_saved_dataset(path: Path) -> bool:
     return path.is_dir() and ((path / "dataset_info.json").exists() or (path / "state.json").exists())
 
 
-def _read_path(path: Path, root: Path | None, text_field, id_field, clean, on_error) -> Iterator[Article]:
+def _read_path(path: Path, root: Path | None, text_field, id_field, clean, on_error,
+               stream_long: bool = False) -> Iterator[Article]:
     source = str(path)
     if not path.exists():
         raise ReadError(source, "no such file or folder")
@@ -83,7 +85,7 @@ def _read_path(path: Path, root: Path | None, text_field, id_field, clean, on_er
             return
         for child in sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")):
             try:
-                yield from _read_path(child, root or path, text_field, id_field, clean, on_error)
+                yield from _read_path(child, root or path, text_field, id_field, clean, on_error, stream_long)
             except ReadError as error:
                 report(on_error, error)
         return
@@ -97,13 +99,17 @@ def _read_path(path: Path, root: Path | None, text_field, id_field, clean, on_er
     elif suffix in PARQUET_SUFFIXES:
         yield from read_parquet(path, text_field, id_field, clean, on_error)
     else:
+        article_id = str(path.relative_to(root).with_suffix("")) if root else path.stem
+        long_article = read_long_text(path, article_id, source, clean) if stream_long else None
+        if long_article is not None:
+            yield long_article
+            return
         try:
             data = path.read_bytes()
         except OSError as error:
             raise ReadError(source, f"cannot read: {error.strerror}") from None
         text = decode_bytes(data, source)
         del data  # the raw bytes are not needed once decoded (a long file would hold both)
-        article_id = str(path.relative_to(root).with_suffix("")) if root else path.stem
         yield from articles_from_text(text, source, article_id, clean)
 
 
@@ -114,6 +120,7 @@ def read_articles(
     id_field: str | None = None,
     clean: bool = True,
     on_error: Callable[[ReadError], None] | None = None,
+    stream_long: bool = False,
 ) -> Iterator[Article]:
     """Read articles lazily from files, folders, tables, datasets, stdin or strings.
 
@@ -136,6 +143,11 @@ def read_articles(
     on_error : callable, optional
         Called with each :class:`ReadError`; the bad input is skipped.  Without it
         the first error is raised.
+    stream_long : bool, default False
+        Leave the text of a long text file (over :data:`framing.longtext.LONG_ARTICLE_CHARS`)
+        in the file: its article's ``text`` is a :class:`framing.longtext.FileText`, read line
+        by line when it is scored, so memory stays flat in the file's size.  ``framing score``
+        and :func:`framing.score_articles` read files this way.
 
     Examples
     --------
@@ -158,7 +170,7 @@ def read_articles(
                 report(on_error, error)
             return
         try:
-            yield from _read_path(Path(source), None, text_field, id_field, clean, on_error)
+            yield from _read_path(Path(source), None, text_field, id_field, clean, on_error, stream_long)
         except ReadError as error:
             report(on_error, error)
         return
@@ -166,4 +178,4 @@ def read_articles(
         raise InputError("pass a path, '-' for stdin, an Article, or a datasets.Dataset")
     for item in source:
         yield from read_articles(item, text_field=text_field, id_field=id_field, clean=clean,
-                                 on_error=on_error)
+                                 on_error=on_error, stream_long=stream_long)

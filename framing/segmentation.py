@@ -10,10 +10,10 @@ sample of the seed articles and speed on all seeds (see the README and
 from __future__ import annotations
 
 import re
-from typing import Iterator, NamedTuple
+from typing import Iterable, Iterator, NamedTuple
 
-__all__ = ["Sentence", "Segments", "Paragraph", "segment", "iter_paragraphs", "iter_segments",
-           "split_sentences", "split_paragraphs"]
+__all__ = ["Sentence", "Segments", "Paragraph", "segment", "iter_paragraphs", "iter_paragraphs_from_lines",
+           "iter_segments", "split_sentences", "split_paragraphs", "MAX_PARAGRAPH_SENTENCES", "REGION_CHARS"]
 
 
 class Sentence(NamedTuple):
@@ -60,12 +60,19 @@ _LINE = re.compile(r"[^\n]+")
 
 
 def split_paragraphs(text: str) -> list[tuple[int, int]]:
-    """Return ``(start, end)`` spans of the passages between blank lines."""
-    return list(_paragraph_spans(text))
+    """``(start, end)`` spans of the paragraphs: passages between blank lines (a passage of more
+    than :data:`MAX_PARAGRAPH_SENTENCES` sentences gives several).
+
+    Examples
+    --------
+    >>> split_paragraphs("One. Two.\\n\\n  Three.\\n")
+    [(0, 9), (13, 19)]
+    """
+    return segment(text).paragraphs
 
 
-def _paragraph_spans(text: str) -> Iterator[tuple[int, int]]:
-    """The spans of :func:`split_paragraphs`, one at a time."""
+def _passage_spans(text: str) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of each passage between blank lines, without surrounding white space."""
     position = 0
     for match in _PARAGRAPH_BREAK.finditer(text):
         start, end = _strip_span(text, position, match.start())
@@ -166,6 +173,17 @@ class Segments(NamedTuple):
         return [(start, end, r) for (start, end), r in zip(self.paragraphs, rows)]
 
 
+MAX_PARAGRAPH_SENTENCES = 512
+"""A passage between blank lines with more sentences than this is read as consecutive paragraphs
+of at most this many, so a text without blank lines still comes in bounded paragraphs.  Real
+articles stay far below it: the longest passage of the gold set's documents has 162 sentences."""
+
+REGION_CHARS = 65_536
+""":func:`iter_paragraphs_from_lines` cuts a passage it reads into pieces of about this many
+characters (at a line that starts a new unit, so no sentence changes): memory is bounded by
+this and the longest line, however long the passage."""
+
+
 def segment(text: str) -> Segments:
     """Sentences and paragraph spans of a text, from one pass over its paragraphs.
 
@@ -175,10 +193,11 @@ def segment(text: str) -> Segments:
     >>> [s.text for s in cut.sentences], cut.paragraphs
     (['One.', 'Two.', 'Three.'], [(0, 9), (11, 17)])
     """
-    paragraphs = split_paragraphs(text)
     sentences: list[Sentence] = []
-    for paragraph_index, (p_start, p_end) in enumerate(paragraphs):
-        _split_paragraph(text, p_start, p_end, paragraph_index, sentences)
+    paragraphs: list[tuple[int, int]] = []
+    for paragraph in iter_paragraphs(text):
+        sentences.extend(paragraph.sentences)
+        paragraphs.append((paragraph.start, paragraph.end))
     return Segments(sentences, paragraphs)
 
 
@@ -191,11 +210,44 @@ class Paragraph(NamedTuple):
     sentences: list[Sentence]
 
 
+class _Paragraphs:
+    """Numbers sentences and groups them into paragraphs as the passages of a text come in:
+    a passage ends a paragraph, and so does every :data:`MAX_PARAGRAPH_SENTENCES`-th sentence."""
+
+    def __init__(self) -> None:
+        self.index = 0
+        self.next_sentence = 0
+        self.open: list[Sentence] = []
+
+    def add(self, text: str, start: int, end: int, base: int = 0) -> Iterator[Paragraph]:
+        """Take in the sentences of ``text[start:end]`` (a passage, or a piece of one that ends
+        where a unit ends), whose offsets in the article are ``base`` more; yield the paragraphs
+        that fill up."""
+        start, end = _strip_span(text, start, end)
+        for s_start, s_end, s_text in _passage_sentences(text, start, end):
+            if len(self.open) == MAX_PARAGRAPH_SENTENCES:
+                yield self.close()
+            self.open.append(Sentence(self.next_sentence, base + s_start, base + s_end, s_text, self.index))
+            self.next_sentence += 1
+
+    def close(self) -> Paragraph:
+        """End the open paragraph (there must be one)."""
+        sentences, self.open = self.open, []
+        self.index += 1
+        return Paragraph(self.index - 1, sentences[0].start, sentences[-1].end, sentences)
+
+    def finish(self) -> Iterator[Paragraph]:
+        """End the open paragraph at a passage end, if it has sentences."""
+        if self.open:
+            yield self.close()
+
+
 def iter_paragraphs(text: str) -> Iterator[Paragraph]:
     """The paragraphs of :func:`segment`, cut lazily one at a time, each with its sentences.
 
-    Sentence indices run on across paragraphs, so the sentences are exactly those of
-    :func:`segment`; only one paragraph's sentences are held at a time.
+    A paragraph is a passage between blank lines, or a run of :data:`MAX_PARAGRAPH_SENTENCES`
+    sentences of a longer one.  Sentence indices run on across paragraphs, so the sentences are
+    exactly those of :func:`segment`; only one paragraph's sentences are held at a time.
 
     Examples
     --------
@@ -203,12 +255,46 @@ def iter_paragraphs(text: str) -> Iterator[Paragraph]:
     ...  for p in iter_paragraphs("One. Two.\\n\\nThree.")]
     [(0, 0, 9, [0, 1]), (1, 11, 17, [2])]
     """
-    first = 0
-    for paragraph_index, (p_start, p_end) in enumerate(_paragraph_spans(text)):
-        sentences: list[Sentence] = []
-        _split_paragraph(text, p_start, p_end, paragraph_index, sentences, first)
-        first += len(sentences)
-        yield Paragraph(paragraph_index, p_start, p_end, sentences)
+    paragraphs = _Paragraphs()
+    for start, end in _passage_spans(text):
+        yield from paragraphs.add(text, start, end)
+        yield from paragraphs.finish()
+
+
+_BLANK_LINE = re.compile(r"[ \t\r\f\v\u00a0]*\n")
+
+
+def iter_paragraphs_from_lines(lines: Iterable[str]) -> Iterator[Paragraph]:
+    """:func:`iter_paragraphs` of the text that ``lines`` make when joined, read line by line.
+
+    Each line but the last ends with ``"\\n"``; offsets are into the joined text.  Only a
+    piece of a passage (about :data:`REGION_CHARS` characters, or one line when a line is
+    longer) and one paragraph's sentences are held at a time, so a text read from a file is
+    never held whole.
+
+    Examples
+    --------
+    >>> lines = ["One. Two.\\n", "\\n", "Three.\\n", "four."]
+    >>> list(iter_paragraphs_from_lines(lines)) == list(iter_paragraphs("".join(lines)))
+    True
+    """
+    paragraphs = _Paragraphs()
+    region: list[str] = []
+    size = base = 0
+    for line in lines:
+        if _BLANK_LINE.fullmatch(line):
+            yield from paragraphs.add("".join(region), 0, size, base)
+            yield from paragraphs.finish()
+            base, region, size = base + size + len(line), [], 0
+            continue
+        if size >= REGION_CHARS and line.lstrip()[:1] and not line.lstrip()[0].islower():
+            # the line starts a new unit (no hard-wrapped prose joins it to the previous one)
+            yield from paragraphs.add("".join(region), 0, size, base)
+            base, region, size = base + size, [], 0
+        region.append(line)
+        size += len(line)
+    yield from paragraphs.add("".join(region), 0, size, base)
+    yield from paragraphs.finish()
 
 
 def iter_segments(text: str) -> Iterator[Sentence]:
@@ -252,9 +338,8 @@ def split_sentences(text: str) -> list[Sentence]:
     return segment(text).sentences
 
 
-def _split_paragraph(text: str, p_start: int, p_end: int, paragraph_index: int,
-                     sentences: list[Sentence], first: int = 0) -> None:
-    """Append the paragraph's sentences to ``sentences``, numbered from ``first + len(sentences)``."""
+def _passage_sentences(text: str, p_start: int, p_end: int) -> Iterator[tuple[int, int, str]]:
+    """``(start, end, text)`` of each sentence of the passage ``text[p_start:p_end]``, in order."""
     for b_start, b_end in _lines(text, p_start, p_end):
         position = search_from = b_start
         # Candidates are tried only where a terminal mark stands: the same matches as
@@ -266,15 +351,16 @@ def _split_paragraph(text: str, p_start: int, p_end: int, paragraph_index: int,
                 continue
             search_from = match.end()
             if _is_boundary(text, b_start, b_end, match):
-                _append(sentences, text, position, match.end(), paragraph_index, first)
+                yield from _trimmed(text, position, match.end())
                 position = match.end()
-        _append(sentences, text, position, b_end, paragraph_index, first)
+        yield from _trimmed(text, position, b_end)
 
 
-def _append(sentences: list[Sentence], text: str, start: int, end: int, paragraph: int, first: int = 0) -> None:
+def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int, str]]:
+    """``text[start:end]`` without surrounding white space, unless nothing is left."""
     piece = text[start:end]
     left = piece.lstrip()
     if left:
         start += len(piece) - len(left)
         sentence = left.rstrip()
-        sentences.append(Sentence(first + len(sentences), start, start + len(sentence), sentence, paragraph))
+        yield start, start + len(sentence), sentence

@@ -1,7 +1,8 @@
 """Long articles scored in bounded pieces: memory flat in article size.
 
-An article longer than :data:`LONG_ARTICLE_CHARS` is cut lazily, paragraph by paragraph
-(:func:`framing.segmentation.iter_paragraphs`), and scored in windows of whole paragraphs
+An article longer than :data:`framing.longtext.LONG_ARTICLE_CHARS` is cut lazily, paragraph by paragraph
+(:func:`framing.segmentation.iter_paragraphs`; from the file, line by line, when its text is a
+:class:`framing.longtext.FileText`), and scored in windows of whole paragraphs
 of about :data:`WINDOW_SENTENCES` sentences.  A context model reads each sentence with its
 previous and next sentence and its paragraph, so a window is scored with one paragraph of
 overlap on each side (whose scores are dropped): every sentence gets exactly the score it
@@ -20,21 +21,19 @@ import numpy as np
 
 from .labels import apply_thresholds
 from .records import DEFAULT_EVIDENCE, passage_record, rollup, sentence_records
-from .segmentation import Paragraph, Sentence, iter_paragraphs
+from . import longtext
+from .longtext import FileText
+from .segmentation import Paragraph, Sentence, iter_paragraphs, iter_paragraphs_from_lines
 
-__all__ = ["LONG_ARTICLE_CHARS", "WINDOW_SENTENCES", "is_long", "paragraph_windows", "RunningRollup",
+__all__ = ["WINDOW_SENTENCES", "is_long", "paragraph_windows", "RunningRollup",
            "scored_windows", "record_pieces"]
-
-LONG_ARTICLE_CHARS = 200_000
-"""Articles longer than this (in characters) take the streaming path; shorter ones are scored
-whole, with the other articles of their chunk."""
 
 WINDOW_SENTENCES = 2048
 """About how many sentences a window holds (whole paragraphs; a paragraph is never cut)."""
 
 
-def is_long(text: str, limit: int | None = None) -> bool:
-    """Whether an article's text is longer than ``limit`` (default :data:`LONG_ARTICLE_CHARS`)
+def is_long(text: str | FileText, limit: int | None = None) -> bool:
+    """Whether an article's text is longer than ``limit`` (default :data:`framing.longtext.LONG_ARTICLE_CHARS`)
     and so takes the streaming path.
 
     Examples
@@ -42,10 +41,10 @@ def is_long(text: str, limit: int | None = None) -> bool:
     >>> is_long("short"), is_long("x" * 300_000)
     (False, True)
     """
-    return len(text) > (LONG_ARTICLE_CHARS if limit is None else limit)
+    return len(text) > (longtext.LONG_ARTICLE_CHARS if limit is None else limit)
 
 
-def paragraph_windows(text: str, size: int | None = None
+def paragraph_windows(text: str | FileText, size: int | None = None
                       ) -> Iterator[tuple[Paragraph | None, list[Paragraph], Paragraph | None]]:
     """``(before, core, after)``: runs of whole paragraphs of at least ``size`` sentences (the
     last run may be shorter), with the paragraph before and after each run (None at the
@@ -62,7 +61,8 @@ def paragraph_windows(text: str, size: int | None = None
     before: Paragraph | None = None
     core: list[Paragraph] = []
     count = 0
-    for paragraph in iter_paragraphs(text):
+    paragraphs = iter_paragraphs(text) if isinstance(text, str) else iter_paragraphs_from_lines(text.lines())
+    for paragraph in paragraphs:
         if core and count >= size:
             yield before, core, paragraph
             before, core, count = core[-1], [], 0
@@ -72,7 +72,7 @@ def paragraph_windows(text: str, size: int | None = None
         yield before, core, None
 
 
-def scored_windows(tagger, text: str, kind: str | None = None, size: int | None = None
+def scored_windows(tagger, text: str | FileText, kind: str | None = None, size: int | None = None
                    ) -> Iterator[tuple[list[Paragraph], np.ndarray]]:
     """``(paragraphs, scores)`` window by window: the scores of the core paragraphs' sentences,
     read in their article exactly as :meth:`framing.Tagger.score_batch` reads them when it

@@ -13,7 +13,7 @@ PACKAGE = ROOT / "framing"
 # The one-way order of the modules: a module may import only modules listed before it.
 LAYERS = [
     "errors", "codebook", "owncodebook", "interop", "labels", "segmentation", "cleaning", "html_input", "language",
-    "articles", "tables", "readers", "corpus", "splits", "goldset", "annotations", "userdata", "agreement",
+    "articles", "longtext", "tables", "readers", "corpus", "splits", "goldset", "annotations", "userdata", "agreement",
     "evaluation", "calibration", "pieces", "featurisers", "model", "documents", "context", "registry", "worklist",
     "records", "streaming", "scoring", "runfiles", "writers", "workers",
     "batch", "scorefiles", "views", "trends", "trends_report", "integrations.dask", "reports", "training", "usertraining", "benchmark", "userbench", "cli_own", "cli",

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import framing
+import framing.longtext
 import framing.streaming
 from framing.batch import score_to_file
 from framing.readers import Article
@@ -138,7 +139,7 @@ def _read_output(path, fmt):
 @pytest.mark.parametrize("stop_after", [1, 3])
 def test_interrupted_long_article_resumes_with_each_sentence_once(seed_records, tmp_path, monkeypatch,
                                                                   fmt, stop_after):
-    monkeypatch.setattr(framing.streaming, "LONG_ARTICLE_CHARS", 2_000)
+    monkeypatch.setattr(framing.longtext, "LONG_ARTICLE_CHARS", 2_000)
     monkeypatch.setattr(framing.streaming, "WINDOW_SENTENCES", 8)
     inputs = tmp_path / "in.jsonl"
     rows = [{"id": "short1", "text": "NATO surrounds Russia. It rained."},
@@ -179,7 +180,7 @@ def test_interrupted_long_article_resumes_with_each_sentence_once(seed_records, 
 
 @pytest.mark.parametrize("level", ["article", "sentence"])
 def test_parallel_run_streams_long_articles_in_the_parent(seed_records, registry, tmp_path, monkeypatch, level):
-    monkeypatch.setattr(framing.streaming, "LONG_ARTICLE_CHARS", 2_000)
+    monkeypatch.setattr(framing.longtext, "LONG_ARTICLE_CHARS", 2_000)
     monkeypatch.setattr(framing.streaming, "WINDOW_SENTENCES", 8)
     inputs = tmp_path / "in.jsonl"
     rows = [{"id": f"s{i}", "text": "NATO surrounds Russia. It rained."} for i in range(5)]

@@ -1,0 +1,207 @@
+"""Long text files, read from disk line by line and never held whole.
+
+``framing score`` reads a plain-text file longer than :data:`LONG_ARTICLE_CHARS` as an
+:class:`~framing.Article` whose text is a :class:`FileText`: the file is read three times, each
+time line by line -- to check it (UTF-8, not binary, not empty, not an HTML page or a feed
+dump) and count its characters, to clean it and take its length, title and language, and when
+it is scored (paragraph by paragraph, :func:`framing.segmentation.iter_paragraphs_from_lines`).
+Its sentences, offsets, title, language and ``removed_lines`` are those of reading the file
+whole with :func:`framing.article_from_text`; memory is bounded by the longest line.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterable, Iterator, NamedTuple
+
+from .articles import Article, ReadError
+from .cleaning import CleanedLines, feed_signs
+from .html_input import looks_like_html
+from .language import SAMPLE_CHARS, detect_language
+
+__all__ = ["LONG_ARTICLE_CHARS", "FileText", "read_long_text"]
+
+LONG_ARTICLE_CHARS = 200_000
+"""Articles longer than this (in characters) are scored alone, in windows (:mod:`framing.streaming`);
+text files longer than this (in bytes) are read by :func:`read_long_text`."""
+
+_BOM = b"\xef\xbb\xbf"
+
+
+class FileText:
+    """The text of a long text file (cleaned unless ``clean=False``), read from the file when needed.
+
+    ``len()`` is its length in characters, :meth:`lines` reads it line by line and ``str()``
+    reads it whole.  It is what :func:`read_long_text` puts in :attr:`Article.text`; build it
+    with that function, which also checks the file.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "a.txt"
+    >>> _ = path.write_text("Headline\\n\\nNATO expands east.\\nShare\\n" * 2)
+    >>> text = read_long_text(path, "a", limit=10).text
+    >>> len(text), text.lines().__next__()
+    (57, 'Headline\\n')
+    """
+
+    def __init__(self, path: str | os.PathLike, source: str, clean: bool, stripped_chars: int):
+        self.path = Path(path)
+        self.source = source
+        self.clean = clean
+        self.stripped_chars = stripped_chars  # of the raw lines: the tail rule of cleaning needs it
+        self.stamp = _stamp(self.path, source)
+        self.length = 0
+        self.removed_lines = 0
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __str__(self) -> str:
+        return "".join(self.lines())
+
+    def __repr__(self) -> str:
+        return f"FileText({str(self.path)!r}, clean={self.clean}, {self.length:,} characters)"
+
+    def lines(self) -> Iterator[str]:
+        """The text's lines, each ending in ``"\\n"`` but the last; offsets into their join are
+        the article's offsets.  A file changed since it was read is refused."""
+        if _stamp(self.path, self.source) != self.stamp:
+            raise ReadError(self.source, "the file changed after it was read; score it again")
+        pieces = _decoded_pieces(self.path, self.source)
+        if not self.clean:
+            yield from _stripped(pieces)
+            return
+        seen = [0]
+        cleaner = CleanedLines(_counted(_raw_lines(pieces), seen),
+                               lambda number, kept_chars: self.stripped_chars - seen[0] < kept_chars)
+        yield from cleaner
+        self.removed_lines = cleaner.removed_lines
+
+
+class _Survey(NamedTuple):
+    head: str
+    stripped_chars: int
+    has_text: bool
+    feed: bool
+
+
+def read_long_text(path: str | os.PathLike, article_id: str, source: str | None = None, clean: bool = True,
+                   limit: int | None = None) -> Article | None:
+    """The article of a text file, its text left in the file; None when the file should be read
+    whole instead: not longer than ``limit`` (default :data:`LONG_ARTICLE_CHARS`) in bytes or,
+    once cleaned, in characters, or an HTML page, or a feed dump.
+
+    Raises :class:`framing.ReadError` for a file that is not UTF-8, binary, empty, or has no
+    text left after dropping boilerplate, with the messages of reading it whole.
+    """
+    path = Path(path)
+    source = str(path) if source is None else source
+    limit = LONG_ARTICLE_CHARS if limit is None else limit
+    if _stamp(path, source)[0] <= limit:
+        return None
+    survey = _survey(path, source)
+    if survey.feed or looks_like_html(survey.head):
+        return None
+    if not survey.has_text:
+        raise ReadError(source, "empty input: no text to score")
+    text = FileText(path, source, clean, survey.stripped_chars)
+    first, sample, count = "", "", 0
+    for line in text.lines():
+        if count == 0:
+            first = line
+        if len(sample) < SAMPLE_CHARS:
+            sample += line[: SAMPLE_CHARS - len(sample)]
+        text.length += len(line)
+        count += 1
+    if text.length == 0:
+        raise ReadError(source, f"no text left after dropping boilerplate ({text.removed_lines} line(s) removed); "
+                                "pass --no-clean (clean=False) to score it as it is")
+    if text.length <= limit:
+        return None
+    first_line = first.split("\n", 1)[0].strip()
+    return Article(id=article_id, text=text, title=first_line if len(first_line) <= 200 and count > 1 else None,
+                   source=source, removed_lines=text.removed_lines, language=detect_language(sample))
+
+
+def _stamp(path: Path, source: str) -> tuple[int, int]:
+    try:
+        stat = path.stat()
+    except OSError as error:
+        raise ReadError(source, f"cannot read: {error.strerror}") from None
+    return stat.st_size, stat.st_mtime_ns
+
+
+def _decoded_pieces(path: Path, source: str) -> Iterator[str]:
+    """The file's UTF-8 text, split after each ``"\\n"`` (a byte-order mark dropped)."""
+    offset = 0
+    try:
+        handle = path.open("rb")
+    except OSError as error:
+        raise ReadError(source, f"cannot read: {error.strerror}") from None
+    with handle:
+        for raw in handle:
+            start = len(_BOM) if offset == 0 and raw.startswith(_BOM) else 0
+            try:
+                yield raw[start:].decode("utf-8")
+            except UnicodeDecodeError as error:
+                at = offset + start + error.start
+                raise ReadError(source, f"not UTF-8 (byte 0x{raw[start + error.start]:02x} at offset {at}); "
+                                        "re-encode the file as UTF-8") from None
+            offset += len(raw)
+
+
+def _survey(path: Path, source: str) -> _Survey:
+    """First pass: binary or not, its first characters, the stripped characters of its lines,
+    whether it has any text, whether it is a feed dump."""
+    with path.open("rb") as handle:
+        if b"\x00" in handle.read(8192):
+            raise ReadError(source, "binary data (NUL bytes): not a text article")
+    facts = {"head": "", "has_text": False, "item_end": False, "date": False}
+
+    def noted(pieces: Iterable[str]) -> Iterator[str]:
+        for piece in pieces:
+            if len(facts["head"]) < 2048:
+                facts["head"] += piece[: 2048 - len(facts["head"])]
+            facts["has_text"] = facts["has_text"] or (bool(piece) and not piece.isspace())
+            item_end, date = feed_signs(piece)
+            facts["item_end"], facts["date"] = facts["item_end"] or item_end, facts["date"] or date
+            yield piece
+
+    stripped_chars = sum(len(line.strip()) for line in _raw_lines(noted(_decoded_pieces(path, source))))
+    return _Survey(facts["head"], stripped_chars, facts["has_text"], facts["item_end"] and facts["date"])
+
+
+def _raw_lines(pieces: Iterable[str]) -> Iterator[str]:
+    """The lines of the pieces' join as cleaning splits a text: ``\\r\\n`` and ``\\r`` end lines too."""
+    tail = ""
+    for piece in pieces:
+        *lines, tail = piece.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        yield from lines
+    yield tail
+
+
+def _counted(lines: Iterable[str], seen: list[int]) -> Iterator[str]:
+    """The lines, adding each one's stripped length to ``seen[0]`` before it is given out."""
+    for line in lines:
+        seen[0] += len(line.strip())
+        yield line
+
+
+def _stripped(pieces: Iterable[str]) -> Iterator[str]:
+    """The pieces of ``"".join(pieces).strip()``: white space held back until text follows it."""
+    previous: str | None = None
+    held: list[str] = []
+    for piece in pieces:
+        if previous is None:
+            previous = piece.lstrip() or None
+            continue
+        if not piece or piece.isspace():
+            held.append(piece)
+            continue
+        yield previous
+        yield from held
+        held, previous = [], piece
+    if previous is not None:
+        yield previous.rstrip()
