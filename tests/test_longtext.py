@@ -154,3 +154,26 @@ def test_scoring_a_long_file_from_disk_equals_scoring_it_in_memory(seed_records,
     if level == "article":
         assert rows[0]["removed_lines"] == 3 and rows[0]["title"] == "Title line"
         assert rows[0]["sentences"] == len(segment(in_memory.text).sentences)
+
+
+def test_an_interrupted_long_file_resumes_with_each_sentence_once(seed_records, tmp_path, monkeypatch):
+    monkeypatch.setattr(framing.longtext, "LONG_ARTICLE_CHARS", 2_000)
+    monkeypatch.setattr(framing.streaming, "WINDOW_SENTENCES", 8)
+    path = _long_file(tmp_path, seed_records, blank_lines=True, paragraphs=40)
+    expected = tmp_path / "whole.jsonl"
+    score_to_file([str(path)], str(expected), level="sentence")
+    real, calls = framing.streaming.sentence_records, {"n": 0}
+
+    def failing(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] > 2:  # two windows were written: interrupted mid-article
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    out = tmp_path / "out.jsonl"
+    monkeypatch.setattr(framing.streaming, "sentence_records", failing)
+    with pytest.raises(KeyboardInterrupt):
+        score_to_file([str(path)], str(out), level="sentence")
+    monkeypatch.setattr(framing.streaming, "sentence_records", real)
+    score_to_file([str(path)], str(out), level="sentence", resume=True)
+    assert out.read_text() == expected.read_text()
