@@ -278,7 +278,7 @@ def score_to_file(inputs: Sequence[str], output: str | None, *, fmt: str | None 
     Every argument, input path and the model are checked before any output is opened.  An
     existing ``output`` is replaced only with ``overwrite`` and continued only with ``resume``
     (which refuses a different model, level, format or input).  The output is locked for the
-    run; its progress and lock files are removed when the run completes and kept when it is
+    run; its progress file is removed when the run completes and kept when it is
     interrupted (``KeyboardInterrupt`` or an error), so ``resume`` continues it.  Unreadable
     inputs and repeated ids are skipped and reported to the ``errors`` JSONL file (else
     stderr); the file is started afresh by a new run and appended to by a resumed one.

@@ -4,7 +4,9 @@ checks made before it is opened.
 ``OUT.progress`` starts with a ``{"job": …}`` line (model reference and SHA-256, level,
 format, fields and a fingerprint of the inputs).  ``--resume`` refuses a job that differs.
 ``OUT.lock`` is held (``filelock``) for the whole run, so a second run on the same output
-is refused instead of interleaving with the first.  Both are removed when a run completes.
+is refused instead of interleaving with the first.  The progress file is removed when a run
+completes; the lock file stays (it is empty; the lock is the kernel's, held only while a run is
+alive), because deleting a lock file lets two later runs lock two different files of that name.
 """
 
 from __future__ import annotations
@@ -159,7 +161,11 @@ def check_output_free(output: str, *, resume: bool, overwrite: bool) -> None:
 
 
 class OutputLock:
-    """An exclusive lock on ``OUT.lock`` for the duration of a run; the file goes when released.
+    """An exclusive lock on ``OUT.lock`` for the duration of a run.
+
+    The file is never deleted: a run that opened it just before another deleted it would lock
+    the deleted file while a third run locked a new one (filelock keeps Unix lock files for this
+    reason).  A run that dies releases its lock with it, so a left-over file blocks nothing.
 
     Examples
     --------
@@ -169,7 +175,7 @@ class OutputLock:
     ...     OutputLock(out).acquire()  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    framing.errors.RefusedError: ...o.jsonl.lock is held by another framing run writing ...o.jsonl; wait for it to finish (or, if no run is alive, delete ...o.jsonl.lock)
+    framing.errors.RefusedError: ...o.jsonl.lock is held by another framing run writing ...o.jsonl; wait for it to finish
     """
 
     def __init__(self, output: str):
@@ -186,12 +192,11 @@ class OutputLock:
             self._lock.acquire()
         except Timeout:
             raise RefusedError(f"{self.path} is held by another framing run writing {self.output}; wait for "
-                               f"it to finish (or, if no run is alive, delete {self.path})") from None
+                               "it to finish") from None
         return self
 
     def release(self) -> None:
         if self._lock.is_locked:
-            self.path.unlink(missing_ok=True)  # while still held: no one else can be inside
             self._lock.release()
 
     def __enter__(self) -> "OutputLock":

@@ -91,7 +91,9 @@ def test_second_run_on_a_locked_output_is_refused_naming_the_lock(registry, tmp_
     assert f"{out}.lock is held by another framing run writing {out}" in err
     assert not out.exists()
     assert main(["score", str(source), "-o", str(out)]) == 0  # released: the next run goes ahead
-    assert not (tmp_path / "out.jsonl.lock").exists() and not (tmp_path / "out.jsonl.progress").exists()
+    assert not (tmp_path / "out.jsonl.progress").exists()
+    assert (tmp_path / "out.jsonl.lock").exists()  # kept: deleting it would let two runs lock two files
+    assert main(["score", str(source), "-o", str(out), "--overwrite"]) == 0  # a left-over lock file blocks nothing
 
 
 # Row 4 -----------------------------------------------------------------------------------
