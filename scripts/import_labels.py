@@ -9,6 +9,12 @@ SHA-256, no text) and merges the two labellings of doubly-labelled sentences wit
 adjudicated decisions.  It assigns no label of its own.
 
     python scripts/import_labels.py --labels /work/labelling/out --adjudicated /work/labelling/adjudicated.tsv
+
+The v2 judgement files name seed sentences by the segmentation of that time, which kept byline
+lines; the seed articles are now read with bylines dropped (issue #13).  Segment the seeds with
+``clean_text(..., bylines=False)`` semantics to run it as it was, then run
+``scripts/migrate_bylines.py``, which removes the five frame-free byline records and re-keys the
+rest to give today's ``seeds.jsonl``.
 """
 
 from __future__ import annotations
