@@ -229,7 +229,7 @@ def test_errors_file_is_fresh_for_a_new_run(registry, tmp_path):
         assert main(["score", str(folder), "-o", str(tmp_path / "o.jsonl"), "--errors", str(errors),
                      "--overwrite"]) == 0
     assert len(errors.read_text().splitlines()) == 1
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["errors.jsonl", "in", "o.jsonl"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["errors.jsonl", "in", "o.jsonl", "o.jsonl.lock"]
 
 
 # Row 9 -----------------------------------------------------------------------------------
