@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from typing import Callable, Iterable, Iterator, NamedTuple
 
-__all__ = ["clean_text", "CleanedLines", "clean_boilerplate", "Cleaned", "split_feed_dump", "looks_like_feed",
-           "feed_signs", "FeedItem"]
+__all__ = ["clean_text", "CleanedLines", "split_lines", "clean_boilerplate", "Cleaned", "split_feed_dump",
+           "looks_like_feed", "feed_signs", "FeedItem"]
 
 
 # --- boilerplate ---------------------------------------------------------------------------
@@ -107,9 +107,25 @@ def clean_text(text: str, *, bylines: bool = True) -> Cleaned:
     >>> clean_text("By Rick ROZOFF\\n\\nNATO expands.", bylines=False)
     Cleaned(text='By Rick ROZOFF\\n\\nNATO expands.', removed_lines=0)
     """
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = list(split_lines([text]))
     cleaner = CleanedLines(lines, lambda number, kept_chars: _in_tail(lines, number, kept_chars), bylines=bylines)
     return Cleaned("".join(cleaner), cleaner.removed_lines)
+
+
+def split_lines(pieces: Iterable[str]) -> Iterator[str]:
+    """The lines of the pieces' join, without line ends: ``\\n``, ``\\r\\n`` and ``\\r`` end a line.
+    Pieces read from a file end after a ``\\n`` (a ``\\r\\n`` is never split between two).
+
+    Examples
+    --------
+    >>> list(split_lines(["a\\r\\n", "b\\rc\\n", "d"]))
+    ['a', 'b', 'c', 'd']
+    """
+    tail = ""
+    for piece in pieces:
+        *lines, tail = (tail + piece).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        yield from lines
+    yield tail
 
 
 class CleanedLines:

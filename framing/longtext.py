@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple
 
 from .articles import Article, ReadError
-from .cleaning import CleanedLines, feed_signs
+from .cleaning import CleanedLines, feed_signs, split_lines
 from .html_input import looks_like_html
 from .language import SAMPLE_CHARS, detect_language
 
@@ -74,7 +74,7 @@ class FileText:
             yield from _stripped(pieces)
             return
         seen = [0]
-        cleaner = CleanedLines(_counted(_raw_lines(pieces), seen),
+        cleaner = CleanedLines(_counted(split_lines(pieces), seen),
                                lambda number, kept_chars: self.stripped_chars - seen[0] < kept_chars)
         yield from cleaner
         self.removed_lines = cleaner.removed_lines
@@ -169,17 +169,8 @@ def _survey(path: Path, source: str) -> _Survey:
             facts["item_end"], facts["date"] = facts["item_end"] or item_end, facts["date"] or date
             yield piece
 
-    stripped_chars = sum(len(line.strip()) for line in _raw_lines(noted(_decoded_pieces(path, source))))
+    stripped_chars = sum(len(line.strip()) for line in split_lines(noted(_decoded_pieces(path, source))))
     return _Survey(facts["head"], stripped_chars, facts["has_text"], facts["item_end"] and facts["date"])
-
-
-def _raw_lines(pieces: Iterable[str]) -> Iterator[str]:
-    """The lines of the pieces' join as cleaning splits a text: ``\\r\\n`` and ``\\r`` end lines too."""
-    tail = ""
-    for piece in pieces:
-        *lines, tail = piece.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-        yield from lines
-    yield tail
 
 
 def _counted(lines: Iterable[str], seen: list[int]) -> Iterator[str]:
