@@ -46,12 +46,13 @@ class FileText:
     (57, 'Headline\\n')
     """
 
-    def __init__(self, path: str | os.PathLike, source: str, clean: bool, stripped_chars: int):
+    def __init__(self, path: str | os.PathLike, source: str, clean: bool, stripped_chars: int,
+                 stamp: tuple[int, int]):
         self.path = Path(path)
         self.source = source
         self.clean = clean
         self.stripped_chars = stripped_chars  # of the raw lines: the tail rule of cleaning needs it
-        self.stamp = _stamp(self.path, source)
+        self.stamp = stamp  # size and modification time when the file was first read
         self.length = 0
         self.removed_lines = 0
 
@@ -99,14 +100,15 @@ def read_long_text(path: str | os.PathLike, article_id: str, source: str | None 
     path = Path(path)
     source = str(path) if source is None else source
     limit = LONG_ARTICLE_CHARS if limit is None else limit
-    if _stamp(path, source)[0] <= limit:
+    stamp = _stamp(path, source)
+    if stamp[0] <= limit:
         return None
     survey = _survey(path, source)
     if survey.feed or looks_like_html(survey.head):
         return None
     if not survey.has_text:
         raise ReadError(source, "empty input: no text to score")
-    text = FileText(path, source, clean, survey.stripped_chars)
+    text = FileText(path, source, clean, survey.stripped_chars, stamp)
     first, sample, count = "", "", 0
     for line in text.lines():
         if count == 0:
