@@ -13,7 +13,8 @@ from .errors import FramingError
 from .html_input import extract_html, looks_like_html
 from .language import detect_language
 
-__all__ = ["Article", "ReadError", "article_from_text", "prepare_text", "decode_bytes"]
+__all__ = ["Article", "ReadError", "article_from_text", "prepare_text", "decode_bytes", "binary_error",
+           "cannot_read_error", "not_utf8_error", "empty_page_error", "boilerplate_only_error", "title_from"]
 
 
 @dataclass
@@ -103,15 +104,51 @@ def decode_bytes(data: bytes, source: str) -> str:
     if not data.strip():
         raise ReadError(source, "empty input: no text to score")
     if b"\x00" in data[:8192]:
-        raise ReadError(source, "binary data (NUL bytes): not a text article")
+        raise binary_error(source)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ReadError(
-            source,
-            f"not UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start}); "
-            "re-encode the file as UTF-8",
-        ) from None
+        raise not_utf8_error(source, data[error.start], error.start) from None
+
+
+def cannot_read_error(source: str, error: OSError) -> ReadError:
+    """The error for a file the system would not let us read."""
+    return ReadError(source, f"cannot read: {error.strerror}")
+
+
+def binary_error(source: str, what: str = "a text article") -> ReadError:
+    """The error for an input with NUL bytes in its first 8 KiB."""
+    return ReadError(source, f"binary data (NUL bytes): not {what}")
+
+
+def not_utf8_error(source: str, byte: int, offset: int) -> ReadError:
+    """The error for an input that is not UTF-8, naming the first bad byte and its offset."""
+    return ReadError(source, f"not UTF-8 (byte 0x{byte:02x} at offset {offset}); re-encode the file as UTF-8")
+
+
+def empty_page_error(source: str, line: int | None = None, article_id: str | None = None) -> ReadError:
+    """The error for an HTML page in which no article text was found."""
+    return ReadError(source, "an HTML page with no article text found in it; save the article text as a .txt file",
+                     line=line, article_id=article_id)
+
+
+def boilerplate_only_error(source: str, removed: int, line: int | None = None,
+                           article_id: str | None = None) -> ReadError:
+    """The error for a text that cleaning left empty."""
+    return ReadError(source, f"no text left after dropping boilerplate ({removed} line(s) removed); "
+                             "pass --no-clean (clean=False) to score it as it is", line=line, article_id=article_id)
+
+
+def title_from(first_line: str, more_lines: bool) -> str | None:
+    """An article's title when no page gives one: its first line, when short and more lines follow.
+
+    Examples
+    --------
+    >>> title_from(" Headline ", True), title_from("Headline", False)
+    ('Headline', None)
+    """
+    first_line = first_line.strip()
+    return first_line if len(first_line) <= 200 and more_lines else None
 
 
 def prepare_text(text: str, source: str, clean: bool, line: int | None = None,
@@ -129,16 +166,13 @@ def prepare_text(text: str, source: str, clean: bool, line: int | None = None,
     if looks_like_html(text):
         page = extract_html(text)
         if page is None:
-            raise ReadError(source, "an HTML page with no article text found in it; save the article "
-                                    "text as a .txt file", line=line, article_id=article_id)
+            raise empty_page_error(source, line, article_id)
         text = page.text
     if not clean:
         return text, 0, page
     body, removed = clean_text(text)
     if not body:
-        raise ReadError(source, f"no text left after dropping boilerplate ({removed} line(s) removed); "
-                                "pass --no-clean (clean=False) to score it as it is", line=line,
-                        article_id=article_id)
+        raise boilerplate_only_error(source, removed, line, article_id)
     return body, removed, page
 
 
@@ -158,14 +192,11 @@ def article_from_text(text: str, article_id: str = "article", *, source: str | N
     """
     source = article_id if source is None else source
     body, removed, page = prepare_text(text, source, clean)
-    body = body.strip()
-    if not body:
-        raise ReadError(source, "empty input: no text to score")
+    body = body.strip()  # not empty: prepare_text refuses a text without any
     if page is not None and page.title:
         title = page.title
     else:
-        first_line = body.split("\n", 1)[0].strip()
-        title = first_line if len(first_line) <= 200 and "\n" in body else None
+        title = title_from(body.split("\n", 1)[0], "\n" in body)
     return Article(id=article_id, text=body, title=title, url=page.url if page else None,
                    date=page.date if page else None, source=source, removed_lines=removed,
                    language=detect_language(body))

@@ -6,9 +6,9 @@ Works on raw text before segmentation; the readers call it (and skip it with ``c
 from __future__ import annotations
 
 import re
-from typing import Callable, Iterable, Iterator, NamedTuple
+from typing import Iterable, Iterator, NamedTuple
 
-__all__ = ["clean_text", "CleanedLines", "split_lines", "clean_boilerplate", "Cleaned", "split_feed_dump",
+__all__ = ["clean_text", "CleanedLines", "split_lines", "is_byline", "clean_boilerplate", "Cleaned", "split_feed_dump",
            "looks_like_feed", "feed_signs", "FeedItem"]
 
 
@@ -108,7 +108,7 @@ def clean_text(text: str, *, bylines: bool = True) -> Cleaned:
     Cleaned(text='By Rick ROZOFF\\n\\nNATO expands.', removed_lines=0)
     """
     lines = list(split_lines([text]))
-    cleaner = CleanedLines(lines, lambda number, kept_chars: _in_tail(lines, number, kept_chars), bylines=bylines)
+    cleaner = CleanedLines(lines, sum(len(line.strip()) for line in lines), bylines=bylines)
     return Cleaned("".join(cleaner), cleaner.removed_lines)
 
 
@@ -135,24 +135,24 @@ class CleanedLines:
     Parameters
     ----------
     lines : iterable of str
-        The raw text's lines, without line ends (``\\r\\n`` and ``\\r`` count as line ends).
-    in_tail : callable
-        ``in_tail(number, kept_chars)``: whether the text after line ``number`` (its stripped
-        characters) is shorter than ``kept_chars``; a soft footer marker cuts only there.  A
-        text read twice from a file answers it from the total it counted the first time.
+        The raw text's lines, without line ends (see :func:`split_lines`).
+    stripped_chars : int
+        The characters of all the lines, each stripped of surrounding white space.  A soft
+        footer marker cuts the page only where the text after it is shorter than the text
+        kept before it, so the total must be known up front (a file counts it in a first pass).
     bylines : bool, default True
         Drop byline lines.
 
     Examples
     --------
-    >>> lines = CleanedLines(["Title", "", "", "  Text.", "Tweet"], lambda number, kept: False)
+    >>> lines = CleanedLines(["Title", "", "", "  Text.", "Tweet"], stripped_chars=15)
     >>> list(lines), lines.removed_lines
     (['Title\\n', '\\n', 'Text.'], 1)
     """
 
-    def __init__(self, lines: Iterable[str], in_tail: Callable[[int, int], bool], *, bylines: bool = True):
+    def __init__(self, lines: Iterable[str], stripped_chars: int, *, bylines: bool = True):
         self.lines = lines
-        self.in_tail = in_tail
+        self.stripped_chars = stripped_chars
         self.bylines = bylines
         self.removed_lines = 0
 
@@ -177,33 +177,41 @@ class CleanedLines:
 
     def _kept(self) -> Iterator[str]:
         """Each line that is kept (right-stripped), and ``""`` for each blank line."""
-        kept_chars = 0
+        kept_chars = seen_chars = 0
         lines = iter(self.lines)
-        for number, line in enumerate(lines):
-            stripped = line.strip().strip("\u00a0•").strip()
+        for line in lines:
+            plain = line.strip()
+            seen_chars += len(plain)
+            stripped = plain.strip("\u00a0•").strip()
             if not stripped:
                 yield ""
                 continue
             soft = _SOFT_FOOTER.match(stripped) is not None
-            if _FOOTER_START.match(stripped) or (soft and self.in_tail(number, kept_chars)):
+            in_tail = self.stripped_chars - seen_chars < kept_chars  # the text after this line is shorter
+            if _FOOTER_START.match(stripped) or (soft and in_tail):
                 self.removed_lines += 1 + sum(1 for rest in lines if rest.strip())
                 return
             if (soft or _FURNITURE.fullmatch(stripped) or _NOTICE.match(stripped)
-                    or (self.bylines and len(stripped) <= 80 and _BYLINE.match(stripped))):
+                    or (self.bylines and _is_stripped_byline(stripped))):
                 self.removed_lines += 1
                 continue
             yield line.rstrip()
             kept_chars += len(stripped)
 
 
-def _in_tail(lines: list[str], number: int, kept_chars: int) -> bool:
-    """True when the text after line ``number`` is shorter than the text kept before it."""
-    after = 0
-    for rest in lines[number + 1:]:
-        after += len(rest.strip())
-        if after >= kept_chars:
-            return False
-    return True
+def is_byline(line: str) -> bool:
+    """Whether a line is nothing but a byline ("By Rick ROZOFF", "By Jane Doe and John Smith").
+
+    Examples
+    --------
+    >>> is_byline(" By Rick ROZOFF "), is_byline("By contrast, NATO grew.")
+    (True, False)
+    """
+    return _is_stripped_byline(line.strip().strip("\u00a0•").strip())
+
+
+def _is_stripped_byline(stripped: str) -> bool:
+    return len(stripped) <= 80 and _BYLINE.match(stripped) is not None
 
 
 def clean_boilerplate(text: str) -> str:

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Iterable, Iterator, NamedTuple
+from typing import Iterable, Iterator
 
-from .articles import Article, ReadError
+from .articles import (Article, ReadError, binary_error, boilerplate_only_error, cannot_read_error, not_utf8_error,
+                       title_from)
 from .cleaning import CleanedLines, feed_signs, split_lines
 from .html_input import looks_like_html
 from .language import SAMPLE_CHARS, detect_language
@@ -74,18 +75,9 @@ class FileText:
         if not self.clean:
             yield from _stripped(pieces)
             return
-        seen = [0]
-        cleaner = CleanedLines(_counted(split_lines(pieces), seen),
-                               lambda number, kept_chars: self.stripped_chars - seen[0] < kept_chars)
+        cleaner = CleanedLines(split_lines(pieces), self.stripped_chars)
         yield from cleaner
         self.removed_lines = cleaner.removed_lines
-
-
-class _Survey(NamedTuple):
-    head: str
-    stripped_chars: int
-    has_text: bool
-    feed: bool
 
 
 def read_long_text(path: str | os.PathLike, article_id: str, source: str | None = None, clean: bool = True,
@@ -103,12 +95,18 @@ def read_long_text(path: str | os.PathLike, article_id: str, source: str | None 
     stamp = _stamp(path, source)
     if stamp[0] <= limit:
         return None
-    survey = _survey(path, source)
-    if survey.feed or looks_like_html(survey.head):
+    with path.open("rb") as handle:
+        head = handle.read(8192)
+    if b"\x00" in head:
+        raise binary_error(source)
+    if looks_like_html(head):
         return None
-    if not survey.has_text:
+    stripped_chars, feed = _survey(path, source)
+    if feed:
+        return None
+    if not stripped_chars:
         raise ReadError(source, "empty input: no text to score")
-    text = FileText(path, source, clean, survey.stripped_chars, stamp)
+    text = FileText(path, source, clean, stripped_chars, stamp)
     first, sample, count = "", "", 0
     for line in text.lines():
         if count == 0:
@@ -118,20 +116,18 @@ def read_long_text(path: str | os.PathLike, article_id: str, source: str | None 
         text.length += len(line)
         count += 1
     if text.length == 0:
-        raise ReadError(source, f"no text left after dropping boilerplate ({text.removed_lines} line(s) removed); "
-                                "pass --no-clean (clean=False) to score it as it is")
+        raise boilerplate_only_error(source, text.removed_lines)
     if text.length <= limit:
         return None
-    first_line = first.split("\n", 1)[0].strip()
-    return Article(id=article_id, text=text, title=first_line if len(first_line) <= 200 and count > 1 else None,
-                   source=source, removed_lines=text.removed_lines, language=detect_language(sample))
+    return Article(id=article_id, text=text, title=title_from(first.split("\n", 1)[0], count > 1), source=source,
+                   removed_lines=text.removed_lines, language=detect_language(sample))
 
 
 def _stamp(path: Path, source: str) -> tuple[int, int]:
     try:
         stat = path.stat()
     except OSError as error:
-        raise ReadError(source, f"cannot read: {error.strerror}") from None
+        raise cannot_read_error(source, error) from None
     return stat.st_size, stat.st_mtime_ns
 
 
@@ -141,7 +137,7 @@ def _decoded_pieces(path: Path, source: str) -> Iterator[str]:
     try:
         handle = path.open("rb")
     except OSError as error:
-        raise ReadError(source, f"cannot read: {error.strerror}") from None
+        raise cannot_read_error(source, error) from None
     with handle:
         for raw in handle:
             start = len(_BOM) if offset == 0 and raw.startswith(_BOM) else 0
@@ -149,37 +145,20 @@ def _decoded_pieces(path: Path, source: str) -> Iterator[str]:
                 yield raw[start:].decode("utf-8")
             except UnicodeDecodeError as error:
                 at = offset + start + error.start
-                raise ReadError(source, f"not UTF-8 (byte 0x{raw[start + error.start]:02x} at offset {at}); "
-                                        "re-encode the file as UTF-8") from None
+                raise not_utf8_error(source, raw[start + error.start], at) from None
             offset += len(raw)
 
 
-def _survey(path: Path, source: str) -> _Survey:
-    """First pass: binary or not, its first characters, the stripped characters of its lines,
-    whether it has any text, whether it is a feed dump."""
-    with path.open("rb") as handle:
-        if b"\x00" in handle.read(8192):
-            raise ReadError(source, "binary data (NUL bytes): not a text article")
-    facts = {"head": "", "has_text": False, "item_end": False, "date": False}
-
-    def noted(pieces: Iterable[str]) -> Iterator[str]:
-        for piece in pieces:
-            if len(facts["head"]) < 2048:
-                facts["head"] += piece[: 2048 - len(facts["head"])]
-            facts["has_text"] = facts["has_text"] or (bool(piece) and not piece.isspace())
-            item_end, date = feed_signs(piece)
-            facts["item_end"], facts["date"] = facts["item_end"] or item_end, facts["date"] or date
-            yield piece
-
-    stripped_chars = sum(len(line.strip()) for line in split_lines(noted(_decoded_pieces(path, source))))
-    return _Survey(facts["head"], stripped_chars, facts["has_text"], facts["item_end"] and facts["date"])
-
-
-def _counted(lines: Iterable[str], seen: list[int]) -> Iterator[str]:
-    """The lines, adding each one's stripped length to ``seen[0]`` before it is given out."""
-    for line in lines:
-        seen[0] += len(line.strip())
-        yield line
+def _survey(path: Path, source: str) -> tuple[int, bool]:
+    """First full pass: the stripped characters of the file's lines (0: no text), and whether
+    it is a feed dump (some line has an item end, some line an RFC 822 date)."""
+    stripped_chars, item_end, date = 0, False, False
+    for piece in _decoded_pieces(path, source):
+        lines = list(split_lines([piece]))
+        stripped_chars += sum(len(line.strip()) for line in lines)
+        ends, dated = feed_signs(piece)
+        item_end, date = item_end or ends, date or dated
+    return stripped_chars, item_end and date
 
 
 def _stripped(pieces: Iterable[str]) -> Iterator[str]:

@@ -14,14 +14,14 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from .articles import Article, ReadError, article_from_text, decode_bytes
+from .articles import (Article, ReadError, article_from_text, binary_error, cannot_read_error, decode_bytes,
+                       empty_page_error)
 from .cleaning import looks_like_feed, split_feed_dump
 from .errors import InputError
 from .html_input import HTML_SUFFIXES, extract_html, looks_like_html
 from .language import detect_language
 from .longtext import read_long_text
-from .tables import read_csv, read_dataset, read_jsonl, read_parquet
-from .tables import report
+from .tables import read_csv, read_dataset, read_jsonl, read_parquet, report
 
 __all__ = ["Article", "ReadError", "read_articles", "article_from_text"]
 
@@ -39,29 +39,30 @@ def articles_from_text(text: str, source: str, article_id: str, clean: bool = Tr
     if looks_like_feed(text) and not looks_like_html(text):
         items = split_feed_dump(text, clean=clean)
         if items:
-            return [Article(id=f"{article_id}-{n:02d}", text=f"{item.title}\n\n{item.body}", title=item.title,
-                            url=item.url, date=item.date, source=article_id, removed_lines=item.removed_lines,
-                            language=detect_language(item.body))
-                    for n, item in enumerate(items, start=1)]
+            return [_feed_article(item, f"{article_id}-{n:02d}", article_id) for n, item in enumerate(items, start=1)]
     return [article_from_text(text, article_id, source=source, clean=clean)]
 
 
-def _read_html(path: Path, root: Path | None, clean: bool) -> Article:
+def _feed_article(item, article_id: str, source: str) -> Article:
+    text = f"{item.title}\n\n{item.body}"
+    return Article(id=article_id, text=text, title=item.title, url=item.url, date=item.date, source=source,
+                   removed_lines=item.removed_lines, language=detect_language(text))
+
+
+def _read_html(path: Path, article_id: str, clean: bool) -> Article:
     """An HTML page: its main text (the page's own charset is honoured, so no UTF-8 rule)."""
     source = str(path)
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise ReadError(source, f"cannot read: {error.strerror}") from None
+        raise cannot_read_error(source, error) from None
     if not data.strip():
         raise ReadError(source, "empty input: no text to score")
     if b"\x00" in data[:8192]:
-        raise ReadError(source, "binary data (NUL bytes): not an HTML page")
+        raise binary_error(source, "an HTML page")
     page = extract_html(data)
     if page is None:
-        raise ReadError(source, "an HTML page with no article text found in it; save the article text "
-                                "as a .txt file")
-    article_id = str(path.relative_to(root).with_suffix("")) if root else path.stem
+        raise empty_page_error(source)
     article = article_from_text(page.text, article_id, source=source, clean=clean)
     article.title, article.url, article.date = page.title or article.title, page.url, page.date
     return article
@@ -90,8 +91,9 @@ def _read_path(path: Path, root: Path | None, text_field, id_field, clean, on_er
                 report(on_error, error)
         return
     suffix = path.suffix.lower()
+    article_id = str(path.relative_to(root).with_suffix("")) if root else path.stem
     if suffix in HTML_SUFFIXES:
-        yield _read_html(path, root, clean)
+        yield _read_html(path, article_id, clean)
     elif suffix in JSONL_SUFFIXES:
         yield from read_jsonl(path, text_field, id_field, clean, on_error)
     elif suffix in CSV_SUFFIXES:
@@ -99,7 +101,6 @@ def _read_path(path: Path, root: Path | None, text_field, id_field, clean, on_er
     elif suffix in PARQUET_SUFFIXES:
         yield from read_parquet(path, text_field, id_field, clean, on_error)
     else:
-        article_id = str(path.relative_to(root).with_suffix("")) if root else path.stem
         long_article = read_long_text(path, article_id, source, clean) if stream_long else None
         if long_article is not None:
             yield long_article
@@ -107,7 +108,7 @@ def _read_path(path: Path, root: Path | None, text_field, id_field, clean, on_er
         try:
             data = path.read_bytes()
         except OSError as error:
-            raise ReadError(source, f"cannot read: {error.strerror}") from None
+            raise cannot_read_error(source, error) from None
         text = decode_bytes(data, source)
         del data  # the raw bytes are not needed once decoded (a long file would hold both)
         yield from articles_from_text(text, source, article_id, clean)

@@ -72,16 +72,12 @@ def split_paragraphs(text: str) -> list[tuple[int, int]]:
 
 
 def _passage_spans(text: str) -> Iterator[tuple[int, int]]:
-    """``(start, end)`` of each passage between blank lines, without surrounding white space."""
+    """``(start, end)`` of each passage between blank lines, surrounding white space included."""
     position = 0
     for match in _PARAGRAPH_BREAK.finditer(text):
-        start, end = _strip_span(text, position, match.start())
-        if start < end:
-            yield start, end
+        yield position, match.start()
         position = match.end()
-    start, end = _strip_span(text, position, len(text))
-    if start < end:
-        yield start, end
+    yield position, len(text)
 
 
 def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:

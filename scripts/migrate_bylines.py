@@ -26,14 +26,9 @@ import json
 import sys
 from pathlib import Path
 
-from framing.cleaning import _BYLINE
+from framing.cleaning import is_byline
 from framing.readers import read_articles
 from framing.segmentation import split_sentences
-
-
-def is_byline(text: str) -> bool:
-    stripped = text.strip().strip("\u00a0•").strip()
-    return len(stripped) <= 80 and _BYLINE.match(stripped) is not None
 
 
 def migrate(seeds: Path, annotations: Path, write: bool) -> int:

@@ -281,9 +281,9 @@ def test_every_reading_path_drops_bylines_by_default_and_no_clean_keeps_them(reg
 
 
 def test_seed_gold_set_has_no_byline_sentences(seed_records):
-    from framing.cleaning import _BYLINE
+    from framing.cleaning import is_byline
 
-    assert not [r["sentence_id"] for r in seed_records if _BYLINE.match(r["text"].strip())]
+    assert not [r["sentence_id"] for r in seed_records if is_byline(r["text"])]
 
 
 def test_unclosed_csv_quote_that_swallows_the_next_row_is_reported(tmp_path):

@@ -37,6 +37,15 @@ def _long_text(seed_records, paragraphs=60, rng_seed=0):
 
 def _check_same_cut(text):
     cut = segment(text)
+    # independent of how the cut is made: sentences index the text, in order, and between them
+    # cover every character that is not white space exactly once
+    assert [s.index for s in cut.sentences] == list(range(len(cut.sentences)))
+    assert all(text[s.start:s.end] == s.text and s.text == s.text.strip() and s.text for s in cut.sentences)
+    assert all(a.end <= b.start for a, b in zip(cut.sentences, cut.sentences[1:]))
+    gaps = [text[:cut.sentences[0].start]] if cut.sentences else [text]
+    gaps += [text[a.end:b.start] for a, b in zip(cut.sentences, cut.sentences[1:])]
+    gaps += [text[cut.sentences[-1].end:]] if cut.sentences else []
+    assert all(not gap.strip() for gap in gaps)
     assert list(iter_segments(text)) == cut.sentences
     paragraphs = list(iter_paragraphs(text))
     assert [(p.start, p.end) for p in paragraphs] == cut.paragraphs
