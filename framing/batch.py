@@ -211,13 +211,14 @@ def _until_long(chunks: Iterator[list[Article]], held: list) -> Iterator[list[Ar
 
 
 def _long_pieces(article: Article, model_ref, level, evidence, encoder) -> Iterator[Any]:
-    """A long article's pieces, encoded one by one; only the last carries the article id."""
-    for piece in load_cached(model_ref).score_pieces(article, level=level, evidence=evidence):
-        if level == "article":
-            yield encoder([(article.id, piece)])
-            return
-        yield encoder([(None, piece)])
-    yield encoder([(article.id, [])])
+    """A long article's pieces, encoded one by one; only the last carries the article id (one
+    piece is held back, so the last one written is known to be the last)."""
+    pieces = iter(load_cached(model_ref).score_pieces(article, level=level, evidence=evidence))
+    held = next(pieces, [])
+    for piece in pieces:
+        yield encoder([(None, held)])
+        held = piece
+    yield encoder([(article.id, held)])
 
 
 def _score_chunk(chunk, model_ref, level, evidence, encoder, parent: int | None = None):

@@ -20,9 +20,10 @@ from typing import Any
 
 from .codebook import load_codebook
 from .errors import FramingError, InputError, RefusedError
+from .owncodebook import CodebookError, codebook_from_data
 
 __all__ = ["ModelRefused", "ModelNotFound", "list_models", "resolve", "save_model", "load_artifact",
-           "TRUSTED_TYPES", "ARTIFACT_FORMAT", "metadata_sha256", "DESCRIBING"]
+           "TRUSTED_TYPES", "ARTIFACT_FORMAT", "metadata_sha256", "DESCRIBING", "model_codebook"]
 
 MODELS_ENV = "FRAMING_MODELS"
 MODEL_FILE = "model.skops"
@@ -168,7 +169,7 @@ def resolve(ref: str | os.PathLike | None = None, root: str | os.PathLike | None
     ref = str(ref)
     name, _, version = ref.partition("@")
     candidates = [r for r in list_models(root) if r.split("@")[0] == name]
-    if version and not candidates or version and f"{name}@{version}" not in candidates:
+    if version and f"{name}@{version}" not in candidates:
         if (root / name / version / MODEL_FILE).exists():
             raise ModelRefused(f"{root / name / version / METADATA_FILE} is missing; a model folder needs "
                                f"{MODEL_FILE} and {METADATA_FILE}: restore it, or retrain {name}@{version}")
@@ -209,7 +210,7 @@ def save_model(estimator, name: str, version: str, *, metadata: dict[str, Any] |
     data = sio.dumps(estimator)
     (folder / MODEL_FILE).write_bytes(data)
     own = getattr(estimator, "codebook", None)  # the data of a researcher's own codebook, or None
-    codebook = load_codebook() if own is None else _own_codebook(own)
+    codebook = load_codebook() if own is None else codebook_from_data(own)
     record = {
         **(metadata or {}),  # the fields below describe the file itself and cannot be overridden
         "name": name,
@@ -364,18 +365,16 @@ def _check_described(metadata: dict[str, Any], path: Path, estimator, *, registe
                            f"{path.parent.parent.name}/{path.parent.name}; {_RESTORE}")
 
 
-def _own_codebook(data: dict):
-    from .owncodebook import codebook_from_data
-
-    return codebook_from_data(data)
+def model_codebook(metadata: dict[str, Any]):
+    """The codebook a model was trained with: its own (stored in its metadata) or the built-in one."""
+    own = metadata.get("codebook")
+    return load_codebook() if own is None else codebook_from_data(own)
 
 
 def _check_own_codebook(metadata: dict[str, Any], folder: Path) -> None:
     """A model trained on a researcher's own codebook: check the stored codebook against its hash."""
-    from .owncodebook import CodebookError
-
     try:
-        codebook = _own_codebook(metadata["codebook"])
+        codebook = codebook_from_data(metadata["codebook"])
     except (CodebookError, KeyError, TypeError, ValueError) as error:
         raise ModelRefused(f"{folder}: its stored codebook is unreadable ({error})") from None
     if codebook.content_sha256 != metadata.get("codebook_sha256"):

@@ -12,13 +12,12 @@ from typing import Any, Iterator, Sequence
 
 import numpy as np
 
-from .codebook import load_codebook
 from .errors import InputError
 from .labels import apply_thresholds, label_lists
 from .language import warn_if_not_english
 from .readers import Article, article_from_text
 from .records import DEFAULT_EVIDENCE, LEVELS, rollup, sentence_records
-from .registry import load_artifact
+from .registry import load_artifact, model_codebook
 from .segmentation import Segments, segment
 from .streaming import is_long, record_pieces
 
@@ -63,15 +62,8 @@ class Tagger:
         self.reference = f"{metadata.get('name')}@{metadata.get('version')}"
         self.frames: list[str] = [str(f) for f in estimator.frames_]
         self.thresholds = np.asarray(estimator.thresholds_, dtype=float)
-        own = metadata.get("codebook")  # a researcher's own codebook travels in the metadata
-        if own is not None:
-            from .owncodebook import codebook_from_data
-
-            codebook = codebook_from_data(own)
-        else:
-            codebook = load_codebook()
-        self.codebook = codebook
-        self.families: list[str] = [codebook.family_of(f) for f in self.frames]
+        self.codebook = model_codebook(metadata)  # a researcher's own codebook travels in the metadata
+        self.families: list[str] = [self.codebook.family_of(f) for f in self.frames]
 
     def __repr__(self) -> str:
         return f"Tagger({self.reference!r}, frames={len(self.frames)})"
@@ -153,7 +145,7 @@ class Tagger:
         article = text if isinstance(text, Article) else article_from_text(text, "article", clean=clean)
         warn_if_not_english(article.id, article.language)
         if kind is not None:
-            kinds = load_codebook().document_kinds
+            kinds = self.codebook.document_kinds
             if kind not in kinds:
                 raise InputError(f"kind={kind!r}; use one of {', '.join(kinds)}")
             article = replace(article, meta={**article.meta, "kind": kind})

@@ -27,8 +27,9 @@ from typing import Any, BinaryIO, NamedTuple
 
 import msgspec
 
-from .records import flatten_record
 from .errors import InputError, RefusedError
+from .records import flatten_record
+from .runfiles import sidecars
 
 __all__ = ["open_writer", "output_format", "encode_chunk", "Encoded", "FORMATS"]
 
@@ -102,7 +103,7 @@ class _StreamWriter:
             self._path = None
             return
         self._path = Path(path)
-        self._progress_path = Path(f"{path}.progress")
+        self._progress_path = sidecars(path)["progress"]
         offset = 0
         if resume and self._path.exists():
             size = self._path.stat().st_size  # the data is flushed before its progress line, but be safe
@@ -183,12 +184,11 @@ class _ParquetWriter:
         if path is None or path == "-":
             raise InputError("Parquet output needs a file: pass -o OUT.parquet")
         self._path = Path(path)
-        self._parts = Path(f"{path}.parts")
-        self._progress_path = Path(f"{path}.progress")
+        self._parts = sidecars(path)["parts"]
+        self._progress_path = sidecars(path)["progress"]
         self._buffer: list[dict[str, Any]] = []
         self._ids: list[str] = []
         self._schema = None
-        self._piece_open = False  # parts of an article's pieces were written, its last not yet
         self.done: set[str] = set()
         if resume and self._parts.exists():
             _drop_unfinished_pieces(self._parts)
@@ -213,15 +213,7 @@ class _ParquetWriter:
     def write_chunk(self, chunk: Encoded) -> None:
         self._buffer.extend(chunk.payload)
         self._ids.extend(chunk.ids)
-        if chunk.ids and not self._buffer and self._piece_open:  # a long article's last piece was empty
-            last = self._parts / f"part-{self._count - 1:06d}.ids"
-            temporary = last.with_suffix(".ids.tmp")
-            temporary.write_text(json.dumps(json.loads(last.read_text()) + self._ids))
-            os.replace(temporary, last)
-            self._ids, self._piece_open = [], False
-        elif chunk.ids or self._buffer:  # one part per chunk or piece: a run loses at most one chunk
-            self._piece_open = not chunk.ids
-            self._flush(pieces=not chunk.ids)
+        self._flush()  # one part per chunk or piece: a run loses at most one chunk
 
     @staticmethod
     def _unified(parts):
@@ -232,11 +224,11 @@ class _ParquetWriter:
             schema = _unify(schema, pq.read_schema(part), part)
         return schema
 
-    def _flush(self, pieces: bool = False) -> None:
+    def _flush(self) -> None:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        if not self._ids and not (pieces and self._buffer):
+        if not self._ids and not self._buffer:
             return
         name = f"part-{self._count:06d}"
         names = list(dict.fromkeys(k for row in self._buffer for k in row))  # every row's columns
@@ -263,7 +255,7 @@ class _ParquetWriter:
 
         self._flush()
         parts = sorted(self._parts.glob("part-*.parquet"))
-        schema = self._unified(parts)
+        schema = self._schema  # every part's schema, unified as the parts were written (or found on resume)
         temporary = self._path.with_name(self._path.name + ".tmp")
         if schema is not None:
             with pq.ParquetWriter(temporary, schema) as writer:

@@ -139,8 +139,10 @@ def test_resume_parquet(registry, tmp_path):
     writer = open_writer(str(tmp_path / "o.parquet"))
     for article_id, records in list(framing.score_articles(source, level="sentence"))[:3]:
         writer.write(article_id, records)  # one finished part per chunk (here per article)
-    writer._buffer = [{"half": 1}]  # a chunk half-buffered when the "kill" comes
+    parts = tmp_path / "o.parquet.parts"
+    (parts / "part-000003.tmp").write_bytes(b"PAR1 half written")  # the part being written when the kill came
     resumed = open_writer(str(tmp_path / "o.parquet"), resume=True)
+    assert not (parts / "part-000003.tmp").exists()
     assert resumed.done == {"a0", "a1", "a2"}
     for article_id, records in framing.score_articles(source, level="sentence", skip=resumed.done):
         resumed.write(article_id, records)

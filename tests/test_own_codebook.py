@@ -154,3 +154,20 @@ def test_overlap_cannot_be_ruled_out_without_fingerprints():
     assert training_fingerprints({"training": {}}) is None
     with pytest.raises(TrainingOverlapError, match="overlap with this file cannot be ruled out"):
         check_no_text_overlap(data, None, "old@1.0.0")
+
+
+def test_tag_article_takes_the_document_kinds_of_the_models_own_codebook(tmp_path):
+    import yaml
+
+    data = yaml.safe_load((TUTORIAL / "codebook.yaml").read_text())
+    data["document_kinds"] = ["news", "review"]
+    codebook = tmp_path / "codebook.yaml"
+    codebook.write_text(yaml.safe_dump(data))
+    train_on_data(TUTORIAL / "labels.csv", group_field="doc", codebook=codebook, name="kinds", version="0.1.0",
+                  params=FAST, root=tmp_path / "models")
+    tagger = framing.load(tmp_path / "models" / "kinds" / "0.1.0")
+    assert list(tagger.codebook.document_kinds) == ["news", "review"]
+    tagged = tagger.tag_article("The pipeline went quiet in winter.", kind="review")
+    assert len(tagged["sentences"]) == 1
+    with pytest.raises(framing.InputError, match="kind='opinion'; use one of news, review"):
+        tagger.tag_article("The pipeline went quiet in winter.", kind="opinion")
