@@ -55,8 +55,8 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .annotations import (AnnotationError, GoldSet, LabelledSentence, load_annotations,
-                              validate_annotations)
+    from .annotations import AnnotationError, load_annotations, validate_annotations
+    from .goldset import GoldSet, LabelledSentence
     from .corpus import CorpusMissingError
     from .batch import score_articles
     from .codebook import Codebook, Frame, UnknownFrameError, load_codebook

@@ -118,3 +118,13 @@ def test_console_script_runs():
     out = subprocess.run([sys.executable, "-m", "framing.cli", "models"], capture_output=True, text=True)
     default = framing.registry.default_reference()
     assert out.returncode == 0 and f"{default}  (default)" in out.stdout
+
+
+def test_type_checking_imports_match_the_lazy_exports():
+    import framing
+
+    tree = ast.parse((PACKAGE / "__init__.py").read_text())
+    block = next(node for node in tree.body
+                 if isinstance(node, ast.If) and getattr(node.test, "id", "") == "TYPE_CHECKING")
+    imported = {alias.name: node.module for node in block.body for alias in node.names}
+    assert imported == framing._EXPORTS
