@@ -17,21 +17,16 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from .errors import InputError
 from .readers import Article, ReadError, read_articles
-from .records import DEFAULT_EVIDENCE, LEVELS, flatten_record
+from .records import DEFAULT_EVIDENCE, check_level, flatten_record
 from .scoring import load_cached
 from .streaming import is_long
-from .workers import freeze_long_lived_objects
+from .workers import freeze_long_lived_objects, guard_worker
 
 __all__ = ["score_articles", "score_chunks", "score_batch", "score_to_file", "RunSummary",
            "DEFAULT_CHUNK_SIZE"]
 
 DEFAULT_CHUNK_SIZE = 256
 CHUNK_CHARS = 1_000_000
-
-
-def _check_level(level: str) -> None:
-    if level not in LEVELS:
-        raise InputError(f"level={level!r}; use one of {', '.join(LEVELS)}")
 
 
 def score_batch(articles: Sequence[Article], ref: str | None = None, level: str = "sentence",
@@ -132,7 +127,7 @@ def score_articles(
     >>> article_id, records[0]["sentences"]
     ('a1', 1)
     """
-    _check_level(level)
+    check_level(level)
     _check_counts(jobs, chunk_size)
     load_cached(None if model is None else str(model))  # a bad reference fails here, not mid-run
     if type(source).__name__ == "Dataset" and hasattr(source, "column_names"):
@@ -174,7 +169,7 @@ def score_chunks(articles: Iterable[Article], *, model=None, level: str = "artic
     but the last is passed to the encoder as ``[(None, records)]`` (no article id: the article
     is not done yet), and the last as ``[(article_id, records)]``.
     """
-    _check_level(level)
+    check_level(level)
     _check_counts(jobs, chunk_size)
     model_ref = None if model is None else str(model)
     load_cached(model_ref)  # a bad reference fails before any input is read
@@ -223,8 +218,6 @@ def _long_pieces(article: Article, model_ref, level, evidence, encoder) -> Itera
 
 def _score_chunk(chunk, model_ref, level, evidence, encoder, parent: int | None = None):
     if parent is not None:
-        from .workers import guard_worker
-
         guard_worker(parent)
     pairs = score_batch(chunk, model_ref, level, evidence)
     if parent is not None:
@@ -296,7 +289,7 @@ def score_to_file(inputs: Sequence[str], output: str | None, *, fmt: str | None 
                            job_description, read_job, sidecars)
     from .writers import FORMATS, output_format
 
-    _check_level(level)
+    check_level(level)
     _check_counts(jobs, chunk_size)
     to_file = bool(output) and output != "-"
     if resume and not to_file:

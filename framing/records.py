@@ -31,13 +31,29 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from .errors import InputError
 from .labels import apply_thresholds, label_lists
 
-__all__ = ["LEVELS", "DEFAULT_EVIDENCE", "rollup_scores", "rollup", "rollup_labelled", "passage_record", "sentence_records",
-           "flatten_record"]
+__all__ = ["LEVELS", "check_level", "DEFAULT_EVIDENCE", "rollup_scores", "rollup", "rollup_labelled",
+           "passage_record", "sentence_records", "flatten_record"]
 
 LEVELS = ("sentence", "paragraph", "article")
 DEFAULT_EVIDENCE = 3
+
+
+def check_level(level: str) -> None:
+    """Raise :class:`framing.InputError` unless ``level`` is one of :data:`LEVELS`.
+
+    Examples
+    --------
+    >>> check_level("paragraph")
+    >>> check_level("page")
+    Traceback (most recent call last):
+    ...
+    framing.errors.InputError: level='page'; use one of sentence, paragraph, article
+    """
+    if level not in LEVELS:
+        raise InputError(f"level={level!r}; use one of {', '.join(LEVELS)}")
 
 
 def rollup_scores(scores: np.ndarray, n_frames: int) -> np.ndarray:

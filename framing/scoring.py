@@ -16,7 +16,7 @@ from .errors import InputError
 from .labels import apply_thresholds, label_lists
 from .language import warn_if_not_english
 from .readers import Article, article_from_text
-from .records import DEFAULT_EVIDENCE, LEVELS, rollup, sentence_records
+from .records import DEFAULT_EVIDENCE, check_level, rollup, sentence_records
 from .registry import load_artifact, model_codebook
 from .segmentation import Segments, segment
 from .streaming import is_long, record_pieces
@@ -169,8 +169,7 @@ class Tagger:
         Returns one list of records per article, in input order: its sentences, its
         paragraphs, or a one-element list with its article record (see :mod:`framing.records`).
         """
-        if level not in LEVELS:
-            raise InputError(f"level={level!r}; use one of {', '.join(LEVELS)}")
+        check_level(level)
         if not any(is_long(a.text) for a in articles):
             return [self._records(article, segments, scores, level, evidence)
                     for article, segments, scores in self._scored(articles)]
@@ -190,8 +189,7 @@ class Tagger:
         >>> [len(piece) for piece in framing.load().score_pieces(article, level="sentence")]
         [1]
         """
-        if level not in LEVELS:
-            raise InputError(f"level={level!r}; use one of {', '.join(LEVELS)}")
+        check_level(level)
         return record_pieces(self, article, level, evidence)
 
     def _scored(self, articles: Sequence[Article]) -> Iterator[tuple[Article, Segments, np.ndarray]]:
