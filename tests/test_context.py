@@ -140,6 +140,31 @@ def test_estimator_contract_on_sentences():
                                clf.predict_proba_documents(TEXTS, CONTEXT["groups"], CONTEXT["positions"]))
 
 
+def test_refit_without_kinds_equals_a_fresh_fit_without_kinds():
+    """Nothing of a fit with kinds (the rebuttal detector and its stage-2 input) survives a refit
+    without them."""
+    def same(a, b):  # tight: a leftover of the earlier fit moves these by ~1e-3
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+
+    without_kinds = {k: v for k, v in CONTEXT.items() if k != "kinds"}
+    fresh = ContextFrameClassifier(**SMALL).fit(TEXTS, FRAMES, **without_kinds)
+    refit = ContextFrameClassifier(**SMALL).fit(TEXTS, FRAMES, **CONTEXT)
+    assert refit.rebuttal_active_
+    refit.fit(TEXTS, FRAMES, **without_kinds)
+    assert not refit.rebuttal_active_ and not fresh.rebuttal_active_
+    same(refit.combiner_, fresh.combiner_)
+    same(refit.thresholds_, fresh.thresholds_)
+    same(refit.predict_proba(TEXTS), fresh.predict_proba(TEXTS))
+    same(
+        refit.predict_proba_documents(TEXTS, CONTEXT["groups"], CONTEXT["positions"], CONTEXT["blocks"]),
+        fresh.predict_proba_documents(TEXTS, CONTEXT["groups"], CONTEXT["positions"], CONTEXT["blocks"]))
+    # and back: a refit with kinds equals a fresh fit with them
+    refit.fit(TEXTS, FRAMES, **CONTEXT)
+    again = ContextFrameClassifier(**SMALL).fit(TEXTS, FRAMES, **CONTEXT)
+    same(refit.combiner_, again.combiner_)
+    same(refit.predict_proba(TEXTS), again.predict_proba(TEXTS))
+
+
 def test_fit_without_context_and_errors():
     clf = ContextFrameClassifier(**SMALL)
     with pytest.raises(NotFittedError):
