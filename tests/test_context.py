@@ -214,7 +214,14 @@ def test_tagger_passes_article_context(fitted):
     scores = [s["scores"]["nato_encirclement"] for s in result["sentences"]]
     assert len(scores) == 4
     assert scores[2] < scores[0]
-    assert j >= 0
+    # the tagger's scores are the model's read in the article: sentence order, paragraphs as blocks
+    texts = [s["text"] for s in result["sentences"]]
+    paragraphs = [s["paragraph"] for s in result["sentences"]]
+    assert paragraphs == [0, 1, 1, 1]
+    in_article = fitted.predict_proba_documents(texts, doc_ids=["a"] * 4, positions=[0, 1, 2, 3],
+                                                blocks=paragraphs)[:, j]
+    assert scores == pytest.approx(in_article.tolist(), abs=1e-6)
+    assert scores != pytest.approx(fitted.predict_proba(texts)[:, j].tolist(), abs=1e-3)
 
 
 def test_tagger_uses_the_kind_the_caller_knows(fitted):
