@@ -1,8 +1,11 @@
 """Train a model version on a researcher's own labelled data (and, optionally, own codebook).
 
-All of the data is used for fitting.  The quality figures in the model card are
-out-of-fold: from the same grouped cross-validation that calibrates the probabilities and
-chooses the thresholds, so no figure is measured on a sentence the scoring model saw.
+All of the data is used for fitting.  The quality figures in the model card come from the
+out-of-fold predictions of the grouped cross-validation: each sentence is scored by a fold
+model that did not train on it.  They are not a held-out measurement, and they are
+optimistic: the probability calibration and each frame's threshold (the one that maximises
+its F1) are fitted on those same out-of-fold predictions, and the figures are computed with
+them.  They describe the fold models, not the final model, which is fitted on all of the data.
 To measure on held-out data, keep a separate file and use ``framing bench --data``.
 """
 

@@ -129,6 +129,9 @@ def test_train_from_dataframe_and_dataset(tmp_path):
     assert (clf.coef_ == clf2.coef_).all()
     data = json.loads((folder / "metadata.json").read_text())["training"]["data"]
     assert data["file"] == "DataFrame" and data["rows"] == 20
+    card = (folder / "README.md").read_text()
+    assert ("## Out-of-fold quality (thresholds tuned on these same predictions: optimistic; "
+            "not a held-out test)") in card
 
 
 def test_fingerprints_fold_case_spacing_and_punctuation():
