@@ -16,15 +16,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from .codebook import Codebook
 from .evaluation import sentence_metrics
 from .labels import apply_thresholds
 from .model import FrameClassifier
 from .registry import save_model
 from .reports import data_model_card
-from .training import checked_estimator
+from .training import checked_estimator, rebuttal_sample_weights
 from .userdata import LabelledData, check_trainable, read_labelled, text_fingerprints
 
 __all__ = ["train_on_data"]
@@ -100,8 +98,7 @@ def train_on_data(
     estimator = checked_estimator(FrameClassifier, params)
     weights = None
     if labelled.kinds is not None and rebuttal_weight != 1.0:
-        weights = np.array([rebuttal_weight if k in labelled.codebook.rebuttal_kinds and not f else 1.0
-                            for k, f in zip(labelled.kinds, labelled.frames)])
+        weights = rebuttal_sample_weights(labelled.kinds, labelled.frames, rebuttal_weight, labelled.codebook)
     started = time.perf_counter()
     estimator.fit(labelled.texts, labelled.frames, groups=labelled.groups, sample_weight=weights)
     seconds = time.perf_counter() - started
