@@ -84,6 +84,7 @@ class ContextFrameClassifier(ClassifierMixin, BaseEstimator):
     thresholds_ : ndarray of shape (n_frames,)
     active_ : ndarray of bool
     rebuttal_active_ : bool
+        Whether this fit learned the rebuttal detector (``kinds`` given, with both voices present).
 
     Examples
     --------
@@ -211,11 +212,13 @@ class ContextFrameClassifier(ClassifierMixin, BaseEstimator):
         rebuttal = np.where(np.isnan(ctx.known), ctx.block_mean(sentence_rebuttal), ctx.known)
         return S[:, :k], S[:, k], rebuttal
 
-    def _stage2_inputs(self, s, g, r):
+    def _stage2_inputs(self, s, g, r, use_rebuttal):
+        """Stage-2 design matrix of one frame: its score, the gate (if used) and the block's
+        rebuttal probability (only when this fit learns the detector)."""
         parts = [s]
         if self.gate:
             parts.append(g)
-        if getattr(self, "rebuttal_active_", False) or self._fitting_rebuttal:
+        if use_rebuttal:
             parts.append(r)
         return np.column_stack(parts)
 
@@ -270,38 +273,36 @@ class ContextFrameClassifier(ClassifierMixin, BaseEstimator):
         oof_s = np.zeros((n, k))
         oof_g = np.zeros(n)
         oof_r = np.zeros(n)
-        self._fitting_rebuttal = rebut is not None and 0 < rebut.sum() < n
-        try:
-            for train_idx, test_idx in folds:
-                train_ctx, test_ctx = ctx.subset(train_idx), ctx.subset(test_idx)
-                test_ctx.known[:] = np.nan  # out-of-fold rebuttal is always the detector's estimate
-                fold_active = active & (Y[train_idx].sum(axis=0) >= 1) & (Y[train_idx].sum(axis=0) < len(train_idx))
-                vectorizer, W, b, _ = self._fit_stage1(
-                    list(texts_array[train_idx]), Y[train_idx], fold_active, train_ctx,
-                    None if rebut is None else rebut[train_idx],
-                    None if weights is None else weights[train_idx])
-                s, g, r = self._stage1_scores(vectorizer, W, b, list(texts_array[test_idx]), test_ctx, k)
-                oof_s[test_idx], oof_g[test_idx], oof_r[test_idx] = s, g, r
+        # This call's data alone decides whether the detector is learned; passed down, never kept on self.
+        use_rebuttal = bool(rebut is not None and 0 < rebut.sum() < n)
+        for train_idx, test_idx in folds:
+            train_ctx, test_ctx = ctx.subset(train_idx), ctx.subset(test_idx)
+            test_ctx.known[:] = np.nan  # out-of-fold rebuttal is always the detector's estimate
+            fold_active = active & (Y[train_idx].sum(axis=0) >= 1) & (Y[train_idx].sum(axis=0) < len(train_idx))
+            vectorizer, W, b, _ = self._fit_stage1(
+                list(texts_array[train_idx]), Y[train_idx], fold_active, train_ctx,
+                None if rebut is None else rebut[train_idx],
+                None if weights is None else weights[train_idx])
+            s, g, r = self._stage1_scores(vectorizer, W, b, list(texts_array[test_idx]), test_ctx, k)
+            oof_s[test_idx], oof_g[test_idx], oof_r[test_idx] = s, g, r
 
-            combiner = np.zeros((k, 4))
-            thresholds = np.ones(k)
-            for j in np.flatnonzero(active):
-                inputs = self._stage2_inputs(oof_s[:, j], oof_g, oof_r)
-                model = LogisticRegression(C=1.0, solver="lbfgs", max_iter=1000)
-                model.fit(inputs, Y[:, j])
-                coef = np.zeros(3)
-                coef[: inputs.shape[1]] = model.coef_[0]
-                if not self.gate and inputs.shape[1] == 2:
-                    coef = np.array([coef[0], 0.0, coef[1]])
-                combiner[j] = [*coef, model.intercept_[0]]
-                proba = sigmoid(oof_s[:, j] * combiner[j, 0] + oof_g * combiner[j, 1]
-                                 + oof_r * combiner[j, 2] + combiner[j, 3])
-                thresholds[j] = best_threshold(proba, Y[:, j])
+        combiner = np.zeros((k, 4))
+        thresholds = np.ones(k)
+        for j in np.flatnonzero(active):
+            inputs = self._stage2_inputs(oof_s[:, j], oof_g, oof_r, use_rebuttal)
+            model = LogisticRegression(C=1.0, solver="lbfgs", max_iter=1000)
+            model.fit(inputs, Y[:, j])
+            coef = np.zeros(3)
+            coef[: inputs.shape[1]] = model.coef_[0]
+            if not self.gate and inputs.shape[1] == 2:
+                coef = np.array([coef[0], 0.0, coef[1]])
+            combiner[j] = [*coef, model.intercept_[0]]
+            proba = sigmoid(oof_s[:, j] * combiner[j, 0] + oof_g * combiner[j, 1]
+                             + oof_r * combiner[j, 2] + combiner[j, 3])
+            thresholds[j] = best_threshold(proba, Y[:, j])
 
-            self.vectorizer_, self.weights_, self.intercepts_, self.rebuttal_active_ = self._fit_stage1(
-                texts, Y, active, ctx, rebut, weights)
-        finally:
-            del self._fitting_rebuttal
+        self.vectorizer_, self.weights_, self.intercepts_, self.rebuttal_active_ = self._fit_stage1(
+            texts, Y, active, ctx, rebut, weights)
         self.frames_ = np.asarray(frames, dtype=object)
         self.classes_ = self.frames_
         self.combiner_ = combiner

@@ -43,12 +43,11 @@ def sentence_metrics(y_true: np.ndarray, y_pred: np.ndarray, y_score: np.ndarray
             entry["average_precision"] = (float(average_precision_score(y_true[:, j], y_score[:, j]))
                                           if y_true[:, j].any() else float("nan"))
         per_frame[frame] = entry
-    present = support > 0
     family_true, family_pred = codebook.family_indicator(y_true), codebook.family_indicator(y_pred)
     return {
         "n": int(len(y_true)),
         "micro_f1": micro_f1(y_true, y_pred),
-        "macro_f1": float(np.mean(f1[present])) if present.any() else float("nan"),
+        "macro_f1": macro_f1(y_true, y_pred),
         "samples_f1": samples_f1(y_true, y_pred),
         "family_micro_f1": micro_f1(family_true, family_pred),
         "per_frame": per_frame,
@@ -122,7 +121,7 @@ def false_alarm_rate(y_true: np.ndarray, y_pred: np.ndarray, codebook: Codebook 
     chosen = y_pred[frame_free]
     return {
         "n": n,
-        "rate": float(chosen.any(axis=1).mean()),
+        "rate": false_alarm_share(y_true, y_pred),
         "per_frame": {f: float(chosen[:, j].mean()) for j, f in enumerate(codebook.frame_ids)},
     }
 

@@ -254,7 +254,8 @@ def agreement_table(result) -> str:
 
 def data_model_card(name: str, version: str, estimator, metadata: dict[str, Any],
                     codebook: Codebook) -> str:
-    """Model card of a model trained on user data: the data it saw, the codebook, out-of-fold metrics.
+    """Model card of a model trained on user data: the data it saw, the codebook, out-of-fold metrics
+    (labelled optimistic: the thresholds they use were tuned on the same predictions).
 
     Examples
     --------
@@ -286,7 +287,10 @@ def data_model_card(name: str, version: str, estimator, metadata: dict[str, Any]
         f"- fitted in {training['seconds']} s; calibration and thresholds from out-of-fold predictions "
         f"of a {estimator.cv}-fold cross-validation" + (" grouped by document." if data["groups"] else "."),
         "",
-        "## Out-of-fold quality (cross-validation on the training data; not a held-out test)",
+        "## Out-of-fold quality (thresholds tuned on these same predictions: optimistic; not a held-out test)",
+        "- Each sentence is scored by a cross-validation fold model that did not train on it, but the "
+        "calibration and each frame's threshold were fitted to these same predictions (thresholds to "
+        "maximise F1 on them), so the figures overstate what to expect on new data.",
         f"- micro F1 **{oof['micro_f1']:.3f}**, macro F1 {oof['macro_f1']:.3f}, samples F1 {oof['samples_f1']:.3f}",
         "",
         "| frame | positives | precision | recall | F1 | threshold |",

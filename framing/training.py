@@ -6,12 +6,12 @@ import hashlib
 import os
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 
 from .annotations import GoldSet, load_annotations
-from .codebook import load_codebook
+from .codebook import Codebook, load_codebook
 from .evaluation import false_alarm_rate, sentence_metrics
 from .labels import apply_thresholds
 from .context import ContextFrameClassifier
@@ -25,9 +25,36 @@ __all__ = ["train_model", "evaluate_split"]
 
 
 def rebuttal_weights(gold_sentences, weight: float) -> np.ndarray:
-    """Sentence weights: ``weight`` for frame-free rebuttal sentences, 1 elsewhere."""
-    return np.array([weight if s.kind in load_codebook().rebuttal_kinds and not s.frames else 1.0
-                     for s in gold_sentences])
+    """Sentence weights of gold sentences: ``weight`` for frame-free rebuttal sentences, 1 elsewhere
+    (see :func:`rebuttal_sample_weights`)."""
+    return rebuttal_sample_weights([s.kind for s in gold_sentences], [s.frames for s in gold_sentences], weight)
+
+
+def rebuttal_sample_weights(kinds: Sequence[str], frames: Sequence[Sequence[str]], weight: float,
+                            codebook: Codebook | None = None) -> np.ndarray:
+    """Sentence weights: ``weight`` for frame-free sentences of a rebuttal kind, 1 elsewhere.
+
+    Parameters
+    ----------
+    kinds : sequence of str
+        Document kind of each sentence.
+    frames : sequence of sequences of str
+        Frame ids of each sentence.
+    weight : float
+    codebook : Codebook, optional
+        Whose ``rebuttal_kinds`` count; the built-in codebook by default.
+
+    Returns
+    -------
+    ndarray of float, shape (n,)
+
+    Examples
+    --------
+    >>> rebuttal_sample_weights(["disproof", "disproof", "claim"], [[], ["media_war"], []], 0.5).tolist()
+    [0.5, 1.0, 1.0]
+    """
+    rebuttal = set((codebook or load_codebook()).rebuttal_kinds)
+    return np.array([weight if kind in rebuttal and not labels else 1.0 for kind, labels in zip(kinds, frames)])
 
 
 ESTIMATORS = {"sentence": FrameClassifier, "context": ContextFrameClassifier}
@@ -72,7 +99,7 @@ def predict_in_context(estimator, sentences) -> np.ndarray:
 def evaluate_split(estimator, gold: GoldSet, split: str) -> dict[str, Any]:
     """Sentence metrics on a split, and the false-alarm rate on its rebuttal sentences."""
     chosen = gold.select(split)
-    texts, y, _ = gold.arrays(chosen)
+    _, y, _ = gold.arrays(chosen)
     proba = predict_in_context(estimator, chosen)
     predicted = apply_thresholds(proba, estimator.thresholds_)
     metrics = sentence_metrics(y, predicted, proba)

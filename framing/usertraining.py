@@ -1,8 +1,11 @@
 """Train a model version on a researcher's own labelled data (and, optionally, own codebook).
 
-All of the data is used for fitting.  The quality figures in the model card are
-out-of-fold: from the same grouped cross-validation that calibrates the probabilities and
-chooses the thresholds, so no figure is measured on a sentence the scoring model saw.
+All of the data is used for fitting.  The quality figures in the model card come from the
+out-of-fold predictions of the grouped cross-validation: each sentence is scored by a fold
+model that did not train on it.  They are not a held-out measurement, and they are
+optimistic: the probability calibration and each frame's threshold (the one that maximises
+its F1) are fitted on those same out-of-fold predictions, and the figures are computed with
+them.  They describe the fold models, not the final model, which is fitted on all of the data.
 To measure on held-out data, keep a separate file and use ``framing bench --data``.
 """
 
@@ -13,15 +16,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from .codebook import Codebook
 from .evaluation import sentence_metrics
 from .labels import apply_thresholds
 from .model import FrameClassifier
 from .registry import save_model
 from .reports import data_model_card
-from .training import checked_estimator
+from .training import checked_estimator, rebuttal_sample_weights
 from .userdata import LabelledData, check_trainable, read_labelled, text_fingerprints
 
 __all__ = ["train_on_data"]
@@ -97,8 +98,7 @@ def train_on_data(
     estimator = checked_estimator(FrameClassifier, params)
     weights = None
     if labelled.kinds is not None and rebuttal_weight != 1.0:
-        weights = np.array([rebuttal_weight if k in labelled.codebook.rebuttal_kinds and not f else 1.0
-                            for k, f in zip(labelled.kinds, labelled.frames)])
+        weights = rebuttal_sample_weights(labelled.kinds, labelled.frames, rebuttal_weight, labelled.codebook)
     started = time.perf_counter()
     estimator.fit(labelled.texts, labelled.frames, groups=labelled.groups, sample_weight=weights)
     seconds = time.perf_counter() - started

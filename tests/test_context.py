@@ -140,6 +140,31 @@ def test_estimator_contract_on_sentences():
                                clf.predict_proba_documents(TEXTS, CONTEXT["groups"], CONTEXT["positions"]))
 
 
+def test_refit_without_kinds_equals_a_fresh_fit_without_kinds():
+    """Nothing of a fit with kinds (the rebuttal detector and its stage-2 input) survives a refit
+    without them."""
+    def same(a, b):  # tight: a leftover of the earlier fit moves these by ~1e-3
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+
+    without_kinds = {k: v for k, v in CONTEXT.items() if k != "kinds"}
+    fresh = ContextFrameClassifier(**SMALL).fit(TEXTS, FRAMES, **without_kinds)
+    refit = ContextFrameClassifier(**SMALL).fit(TEXTS, FRAMES, **CONTEXT)
+    assert refit.rebuttal_active_
+    refit.fit(TEXTS, FRAMES, **without_kinds)
+    assert not refit.rebuttal_active_ and not fresh.rebuttal_active_
+    same(refit.combiner_, fresh.combiner_)
+    same(refit.thresholds_, fresh.thresholds_)
+    same(refit.predict_proba(TEXTS), fresh.predict_proba(TEXTS))
+    same(
+        refit.predict_proba_documents(TEXTS, CONTEXT["groups"], CONTEXT["positions"], CONTEXT["blocks"]),
+        fresh.predict_proba_documents(TEXTS, CONTEXT["groups"], CONTEXT["positions"], CONTEXT["blocks"]))
+    # and back: a refit with kinds equals a fresh fit with them
+    refit.fit(TEXTS, FRAMES, **CONTEXT)
+    again = ContextFrameClassifier(**SMALL).fit(TEXTS, FRAMES, **CONTEXT)
+    same(refit.combiner_, again.combiner_)
+    same(refit.predict_proba(TEXTS), again.predict_proba(TEXTS))
+
+
 def test_fit_without_context_and_errors():
     clf = ContextFrameClassifier(**SMALL)
     with pytest.raises(NotFittedError):
@@ -189,7 +214,14 @@ def test_tagger_passes_article_context(fitted):
     scores = [s["scores"]["nato_encirclement"] for s in result["sentences"]]
     assert len(scores) == 4
     assert scores[2] < scores[0]
-    assert j >= 0
+    # the tagger's scores are the model's read in the article: sentence order, paragraphs as blocks
+    texts = [s["text"] for s in result["sentences"]]
+    paragraphs = [s["paragraph"] for s in result["sentences"]]
+    assert paragraphs == [0, 1, 1, 1]
+    in_article = fitted.predict_proba_documents(texts, doc_ids=["a"] * 4, positions=[0, 1, 2, 3],
+                                                blocks=paragraphs)[:, j]
+    assert scores == pytest.approx(in_article.tolist(), abs=1e-6)
+    assert scores != pytest.approx(fitted.predict_proba(texts)[:, j].tolist(), abs=1e-3)
 
 
 def test_tagger_uses_the_kind_the_caller_knows(fitted):

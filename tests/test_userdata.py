@@ -129,6 +129,24 @@ def test_train_from_dataframe_and_dataset(tmp_path):
     assert (clf.coef_ == clf2.coef_).all()
     data = json.loads((folder / "metadata.json").read_text())["training"]["data"]
     assert data["file"] == "DataFrame" and data["rows"] == 20
+    card = (folder / "README.md").read_text()
+    assert ("## Out-of-fold quality (thresholds tuned on these same predictions: optimistic; "
+            "not a held-out test)") in card
+
+
+def test_rebuttal_weight_weighs_frame_free_rows_of_a_rebuttal_kind(tmp_path):
+    from framing.model import FrameClassifier
+
+    frame = _rows().assign(kind=lambda f: ["factcheck" if i % 4 == 0 else "news" for i in range(len(f))])
+    data = read_labelled(frame, group_field="doc", kind_field="kind", codebook=CODEBOOK)
+    clf, _ = train_on_data(data, params=FAST, rebuttal_weight=3.0, name="w", version="0.1.0", root=tmp_path)
+    weights = [3.0 if kind == "factcheck" and not frames else 1.0 for kind, frames in zip(data.kinds, data.frames)]
+    assert weights.count(3.0) >= 1 and weights.count(1.0) >= 1
+    expected = FrameClassifier(codebook=data.codebook.data, **FAST).fit(
+        data.texts, data.frames, groups=data.groups, sample_weight=weights)
+    assert (clf.coef_ == expected.coef_).all()
+    unweighted, _ = train_on_data(data, params=FAST, name="w", version="0.2.0", root=tmp_path)
+    assert not (unweighted.coef_ == clf.coef_).all()
 
 
 def test_fingerprints_fold_case_spacing_and_punctuation():
