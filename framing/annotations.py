@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from .codebook import Codebook, UnknownFrameError, load_codebook
-from .corpus import DEFAULT_COLLECTION, Corpus, find_corpus, sentence_hash
+from .corpus import DEFAULT_COLLECTION, Corpus, CorpusMissingError, find_corpus, sentence_hash
 from .errors import InputError, RefusedError
 from .goldset import GoldSet, LabelledSentence
 from .splits import SPLITS_FILE, read_splits, splits_problems
@@ -35,6 +35,7 @@ __all__ = [
     "load_annotations",
     "validate_annotations",
     "check_annotations",
+    "check_gold_set",
 ]
 
 _REQUIRED = {
@@ -226,6 +227,64 @@ def _join_standoff(standoff: list[LabelledSentence], corpus: Corpus) -> list[str
     return problems
 
 
+def _paths(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[Path]:
+    return [Path(paths)] if isinstance(paths, (str, os.PathLike)) else [Path(p) for p in paths]
+
+
+def _gather(paths: list[Path], corpus: str | os.PathLike | None, codebook: Codebook, *,
+            every_problem: bool) -> tuple[list[LabelledSentence], list[str]]:
+    """Read and check the records and join their stand-off sentences: ``(sentences, problems)``.
+
+    The one reading of a gold set, for :func:`load_annotations` and :func:`check_gold_set`.
+    Stand-off sentences that carry no text of their own are joined with the corpus.  With
+    ``every_problem`` the valid records are joined even when others have problems, and a corpus
+    that cannot be used is one more problem; without it the join waits for clean records and a
+    missing corpus raises.
+    """
+    records, problems = validate_annotations(paths, codebook)
+    sentences = [_to_sentence(where, record) for where, record in records]
+    standoff = [s for s in sentences if s.is_standoff and s.text is None]
+    if standoff and (every_problem or not problems):
+        try:
+            problems.extend(_join_standoff(standoff, Corpus(find_corpus(corpus))))
+        except (CorpusMissingError, InputError) as error:
+            if not every_problem:
+                raise
+            problems.append(f"{standoff[0].location}: {error}")
+    return sentences, problems
+
+
+def check_gold_set(paths: str | os.PathLike | Iterable[str | os.PathLike] = "annotations", *,
+                   corpus: str | os.PathLike | None = None,
+                   codebook: Codebook | None = None) -> tuple[GoldSet | None, list[str]]:
+    """Every problem of a gold set in one pass, and the gold set itself when there are none.
+
+    Returns ``(gold, problems)``: ``gold`` is what :func:`load_annotations` gives (the splits
+    of the first ``splits.json`` beside the files) when ``problems`` is empty, else None.
+    See :func:`check_annotations` for what is checked.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a.jsonl").write_text('{"sentence_id": "d:0", "doc_id": "d", "position": 0, "source": "s", '
+    ...     '"kind": "claim", "text": "A plot.", "frames": [], "annotator": "a1"}' + chr(10))
+    >>> gold, problems = check_gold_set(folder)
+    >>> len(gold), problems
+    (1, [])
+    """
+    paths = _paths(paths)
+    codebook = codebook or load_codebook()
+    sentences, problems = _gather(paths, corpus, codebook, every_problem=True)
+    splits = [splits_problems(folder / SPLITS_FILE) for folder in paths
+              if folder.is_dir() and (folder / SPLITS_FILE).exists()]
+    for _, found in splits:
+        problems.extend(found)
+    if problems:
+        return None, problems
+    return GoldSet(sentences, splits[0][0] if splits else {}, codebook), []
+
+
 def check_annotations(paths: str | os.PathLike | Iterable[str | os.PathLike] = "annotations", *,
                       corpus: str | os.PathLike | None = None, codebook: Codebook | None = None) -> list[str]:
     """Every problem of a gold set in one pass: records, stand-off hashes and ``splits.json``.
@@ -244,22 +303,7 @@ def check_annotations(paths: str | os.PathLike | Iterable[str | os.PathLike] = "
     >>> [p.split(": ")[0].rsplit("/", 1)[1] for p in check_annotations(folder)][-1]
     'splits.json:1'
     """
-    if isinstance(paths, (str, os.PathLike)):
-        paths = [paths]
-    paths = [Path(p) for p in paths]
-    records, problems = validate_annotations(paths, codebook or load_codebook())
-    standoff = [s for s in (_to_sentence(where, record) for where, record in records) if s.is_standoff]
-    if standoff:
-        from .corpus import CorpusMissingError
-
-        try:
-            problems.extend(_join_standoff(standoff, Corpus(find_corpus(corpus))))
-        except (CorpusMissingError, InputError) as error:
-            problems.append(f"{standoff[0].location}: {error}")
-    for folder in paths:
-        if folder.is_dir() and (folder / SPLITS_FILE).exists():
-            problems.extend(splits_problems(folder / SPLITS_FILE)[1])
-    return problems
+    return check_gold_set(paths, corpus=corpus, codebook=codebook)[1]
 
 
 def load_annotations(
@@ -288,19 +332,11 @@ def load_annotations(
     CorpusMissingError
         When stand-off records are present and the corpus file cannot be found.
     """
-    if isinstance(paths, (str, os.PathLike)):
-        paths = [paths]
-    paths = [Path(p) for p in paths]
+    paths = _paths(paths)
     codebook = codebook or load_codebook()
-    records, problems = validate_annotations(paths, codebook)
+    sentences, problems = _gather(paths, corpus, codebook, every_problem=False)
     if problems:
         raise AnnotationError(problems)
-    sentences = [_to_sentence(where, record) for where, record in records]
-    standoff = [s for s in sentences if s.is_standoff and s.text is None]
-    if standoff:
-        problems = _join_standoff(standoff, Corpus(find_corpus(corpus)))
-        if problems:
-            raise AnnotationError(problems)
     if splits is None:
         candidate = next((p / SPLITS_FILE for p in paths if p.is_dir() and (p / SPLITS_FILE).exists()),
                          None)

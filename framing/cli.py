@@ -338,15 +338,14 @@ def _annotations(args) -> int:
         return interop_command(args)
 
     if args.action == "validate":
-        from .annotations import check_annotations
+        from .annotations import check_gold_set
 
-        problems = check_annotations(args.paths, corpus=args.corpus)  # records, stand-off hashes, splits
+        gold, problems = check_gold_set(args.paths, corpus=args.corpus)  # records, stand-off hashes, splits
         if problems:
             for problem in problems:
                 print(problem, file=sys.stderr)
             print(f"framing: {len(problems)} problem(s) found", file=sys.stderr)
             return 1
-        gold = load_annotations(args.paths, corpus=args.corpus)
         print(f"ok: {len(gold)} sentences in {len({s.doc_id for s in gold.sentences})} documents")
         return 0
     from .reports import agreement_table, stats_table

@@ -56,8 +56,10 @@ class Codebook:
         self.document_kinds: tuple[str, ...] = tuple(data["document_kinds"])
         # Document kinds whose text rebuts frames (fact-checks): benchmarks measure false alarms there.
         self.rebuttal_kinds: tuple[str, ...] = tuple(data.get("rebuttal_kinds", ("disproof", "factcheck")))
-        # The oldest version with the same frame ids: models trained since then stay valid.
-        self.frames_unchanged_since: int = int(data.get("frames_unchanged_since", self.version))
+        # The oldest version with the same frame ids: models trained since then stay valid.  Only an
+        # integer version has a "since" (the built-in codebook); a string version such as "1.2" has None.
+        since = _version(data.get("frames_unchanged_since", self.version))
+        self.frames_unchanged_since: int | None = since if isinstance(since, int) else None
         self.frames: tuple[Frame, ...] = tuple(Frame(**f) for f in data["frames"])
         self.frame_ids: tuple[str, ...] = tuple(f.id for f in self.frames)
         self._by_id = {f.id: f for f in self.frames}

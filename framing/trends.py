@@ -28,10 +28,6 @@ from .scorefiles import ScoreFileError, read_score_file, record_level, sentence_
 __all__ = ["period_of", "wilson_interval", "count_trends"]
 
 UNDATED = "undated"
-_JSONL = {".jsonl", ".ndjson", ".json"}
-_CSV = {".csv", ".tsv"}
-_PARQUET = {".parquet", ".pq"}
-_INTS = ("sentence", "paragraph", "start", "end", "sentences")
 _ROLLUP = {"scores", "frames", "families", "evidence", "sentences"}
 
 

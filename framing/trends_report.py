@@ -17,13 +17,12 @@ from typing import Any, Mapping, Sequence
 
 from .codebook import load_codebook
 from .scorefiles import read_score_file, sentence_groups
-from .trends import count_trends, wilson_interval
+from .trends import UNDATED, count_trends, wilson_interval
 from .views import article_from_sentences, frame_colour, page_shell, render_page
 
 __all__ = ["write_trends", "plot_families", "write_index", "write_article_pages"]
 
 MAX_GROUPS = 6
-UNDATED = "undated"
 
 
 def _e(value: Any) -> str:
@@ -100,9 +99,8 @@ def _data_uri(path: Path) -> str:
     return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
-def write_index(path: str | Path, summary: Mapping[str, Any], rows: Sequence[Mapping[str, Any]],
-                plots: Sequence[Path], evidence: Mapping[str, Sequence[Mapping[str, Any]]],
-                linked: Mapping[str, str]) -> Path:
+def write_index(path: str | Path, summary: Mapping[str, Any], plots: Sequence[Path],
+                evidence: Mapping[str, Sequence[Mapping[str, Any]]], linked: Mapping[str, str]) -> Path:
     """Write the summary page: counts, plots (embedded), shares over the whole corpus and
     the top evidence sentences per frame, linked to ``articles/<id>.html`` where written.
 
@@ -111,7 +109,7 @@ def write_index(path: str | Path, summary: Mapping[str, Any], rows: Sequence[Map
     >>> import tempfile, os
     >>> summary = {"articles": 2, "undated": 0, "unparseable_dates": 0, "first_unparseable": None,
     ...            "level": "article", "periods": 1, "groups": 1, "freq": "month", "by": "date", "overall": {}}
-    >>> page = write_index(os.path.join(tempfile.mkdtemp(), "index.html"), summary, [], [], {}, {})
+    >>> page = write_index(os.path.join(tempfile.mkdtemp(), "index.html"), summary, [], {}, {})
     >>> "Frame trends" in page.read_text()
     True
     """
@@ -258,7 +256,7 @@ def write_trends(scores: str | Path, output: str | Path, *, by: str = "date", fr
         writer.writerows(rows)
     linked = write_article_pages(scores, out / "articles", summary["level"], evidence, articles, model)
     plots = plot_families(rows, out)
-    index = write_index(out / "index.html", summary, rows, plots, evidence, linked)
+    index = write_index(out / "index.html", summary, plots, evidence, linked)
     summary["files"] = [str(table)] + [str(p) for p in plots] + [str(index)] + \
                        [str(out / "articles" / n) for n in sorted(set(linked.values()))]
     return summary

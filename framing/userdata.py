@@ -130,6 +130,16 @@ def _file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _decode(path: Path, raw: bytes) -> str:
+    """A JSON or JSONL file's text; bytes that are not UTF-8 are a :class:`UserDataError` naming the line."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        raise UserDataError([f"{path}:{line}: not UTF-8 text ({error.reason} at byte {error.start}); "
+                             "save the file as UTF-8"]) from None
+
+
 def _rows(data: Any) -> tuple[str, list[str], Iterator[tuple[str, dict]], str | None]:
     """(source name, columns, (location, row) pairs, file hash or None) for any supported input."""
     if hasattr(data, "to_dict") and hasattr(data, "columns"):  # pandas DataFrame
@@ -142,7 +152,6 @@ def _rows(data: Any) -> tuple[str, list[str], Iterator[tuple[str, dict]], str | 
     path = Path(data)
     if not path.exists():
         raise UserDataError([f"{path}: no such file; check the path given to --data"])
-    digest = _file_sha256(path)
     if path.is_dir():
         try:
             import datasets
@@ -154,9 +163,10 @@ def _rows(data: Any) -> tuple[str, list[str], Iterator[tuple[str, dict]], str | 
         if hasattr(dataset, "keys"):  # DatasetDict
             raise UserDataError([f"{path}: holds several splits ({', '.join(dataset)}); save one split"])
         return (str(path), list(dataset.column_names),
-                ((f"{path}: row {i + 1}", r) for i, r in enumerate(dataset)), digest)
+                ((f"{path}: row {i + 1}", r) for i, r in enumerate(dataset)), _file_sha256(path))
     suffix = path.suffix.lower()
     if suffix in (".csv", ".tsv"):
+        digest = _file_sha256(path)
         handle = open(path, encoding="utf-8-sig", newline="")
         reader = csv.DictReader(handle, delimiter="\t" if suffix == ".tsv" else ",")
         columns = list(reader.fieldnames or [])
@@ -166,8 +176,12 @@ def _rows(data: Any) -> tuple[str, list[str], Iterator[tuple[str, dict]], str | 
                 for row in reader:
                     yield f"{path}:{reader.line_num}", row
         return str(path), columns, csv_rows(), digest
+    if suffix in (".jsonl", ".ndjson", ".json"):
+        raw = path.read_bytes()  # hashed and parsed from the same bytes
+        digest = hashlib.sha256(raw).hexdigest()
+        text = _decode(path, raw)
     if suffix in (".jsonl", ".ndjson"):
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = text.splitlines()
         records = []
         for number, line in enumerate(lines, start=1):
             if line.strip():
@@ -178,7 +192,11 @@ def _rows(data: Any) -> tuple[str, list[str], Iterator[tuple[str, dict]], str | 
         first = next((r for _, r in records if isinstance(r, dict)), {})
         return str(path), list(first), iter(records), digest
     if suffix == ".json":
-        items = json.loads(path.read_text(encoding="utf-8"))
+        try:
+            items = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise UserDataError([f"{path}:{error.lineno}: not valid JSON ({error.msg}, column {error.colno}); "
+                                 "fix the syntax there, or write one object per line as .jsonl"]) from None
         if not isinstance(items, list):
             raise UserDataError([f"{path}: a .json file must hold a list of row objects; "
                                  "or write one object per line as .jsonl"])
@@ -190,7 +208,7 @@ def _rows(data: Any) -> tuple[str, list[str], Iterator[tuple[str, dict]], str | 
 
         table = pq.read_table(path)
         return (str(path), list(table.column_names),
-                ((f"{path}: row {i + 1}", r) for i, r in enumerate(table.to_pylist())), digest)
+                ((f"{path}: row {i + 1}", r) for i, r in enumerate(table.to_pylist())), _file_sha256(path))
     raise UserDataError([f"{path}: unknown file type {suffix!r}; use .csv, .tsv, .jsonl, .json, "
                          ".parquet or a saved datasets folder"])
 

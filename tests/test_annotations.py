@@ -160,3 +160,44 @@ def test_validate_reports_every_problem_of_a_damaged_copy_in_one_pass(tmp_path, 
     (folder / "splits.json").write_text('{"documents": {\n"d1": "train",\n')
     assert main(["annotations", "validate", str(folder), "--corpus", str(corpus)]) == 1
     assert f"{folder / 'splits.json'}:3: not a splits file: invalid JSON" in capsys.readouterr().err
+
+
+def test_validate_and_load_agree_on_a_record_with_both_text_and_offsets(tmp_path, capsys, monkeypatch):
+    """A record with its own text and stand-off offsets is checked against its text, never the corpus."""
+    from framing.annotations import check_annotations
+    from framing.corpus import sentence_hash
+
+    record = {**_good(), "field": "summary", "start": 0, "end": 22, "sha256": sentence_hash(_good()["text"])}
+    (tmp_path / "a.jsonl").write_text(json.dumps(record) + "\n")
+    monkeypatch.setenv("FRAMING_CORPUS", str(tmp_path / "nowhere"))
+    assert load_annotations(tmp_path / "a.jsonl").sentences[0].text == "NATO surrounds Russia."
+    assert check_annotations(tmp_path / "a.jsonl") == []
+    assert main(["annotations", "validate", str(tmp_path / "a.jsonl")]) == 0
+    assert capsys.readouterr().out == "ok: 1 sentences in 1 documents\n"
+
+
+def test_cli_validate_reads_records_and_corpus_once(tmp_path, capsys, monkeypatch):
+    import framing.annotations as annotations
+    from framing.corpus import DEFAULT_COLLECTION, sentence_hash
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / f"{DEFAULT_COLLECTION}.jsonl").write_text(json.dumps({"case_id": "c1", "summary": "A claim."}) + "\n")
+    folder = tmp_path / "annotations"
+    folder.mkdir()
+    standoff = {**{k: v for k, v in _good().items() if k != "text"}, "sentence_id": "c1:0", "doc_id": "c1",
+                "field": "summary", "start": 0, "end": 8, "sha256": sentence_hash("A claim.")}
+    (folder / "a.jsonl").write_text(json.dumps(_good()) + "\n" + json.dumps(standoff) + "\n")
+    (folder / "splits.json").write_text('{"documents": {\n"d1": "train",\n"c1": "test"\n}}\n')
+    calls = []
+    for name in ("validate_annotations", "Corpus"):
+        original = getattr(annotations, name)
+        monkeypatch.setattr(annotations, name,
+                            lambda *a, _f=original, _n=name, **k: calls.append(_n) or _f(*a, **k))
+    assert main(["annotations", "validate", str(folder), "--corpus", str(corpus)]) == 0
+    assert capsys.readouterr().out == "ok: 2 sentences in 2 documents\n"
+    assert calls == ["validate_annotations", "Corpus"]
+    gold, problems = annotations.check_gold_set(folder, corpus=corpus)
+    loaded = load_annotations(folder, corpus=corpus)
+    assert problems == [] and gold.splits == loaded.splits == {"d1": "train", "c1": "test"}
+    assert [(s.sentence_id, s.text) for s in gold.sentences] == [(s.sentence_id, s.text) for s in loaded.sentences]

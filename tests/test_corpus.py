@@ -29,4 +29,9 @@ def test_a_file_stands_for_the_default_collection_and_its_folder_for_the_rest(tm
 
 
 def test_hash_is_of_the_utf8_text():
+    import hashlib
+
+    assert sentence_hash("é") == hashlib.sha256("é".encode("utf-8")).hexdigest()
+    assert sentence_hash("é") == "4a99557e4033c3539de2eb65472017cad5f9557f7a0625a09f1c3f6e2ba69c4c"
+    assert sentence_hash("é") != hashlib.sha256("é".encode("latin-1")).hexdigest()
     assert sentence_hash("é") != sentence_hash("e") and len(sentence_hash("x")) == 64

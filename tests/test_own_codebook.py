@@ -55,6 +55,25 @@ def test_bad_codebook_names_file_field_and_fix(tmp_path, text, message):
     assert str(path) in str(error.value)
 
 
+def test_string_version_codebook_is_read_trained_and_loaded(tmp_path):
+    from framing.owncodebook import codebook_from_data, normalise_codebook
+
+    data = {"version": "1.2", "frames": [{"id": "a", "name": "A", "definition": "first"}]}
+    from_data = codebook_from_data(normalise_codebook(data))
+    assert from_data.version == "1.2" and from_data.frames_unchanged_since is None
+    assert codebook_from_data(normalise_codebook({**data, "version": 3})).frames_unchanged_since == 3
+    path = tmp_path / "cb.yaml"
+    path.write_text((TUTORIAL / "codebook.yaml").read_text().replace("version: 1\n", 'version: "1.2"\n'))
+    codebook = read_codebook(path)
+    assert codebook.version == "1.2" and codebook.frames_unchanged_since is None
+    train_on_data(TUTORIAL / "labels.csv", group_field="doc", codebook=path, name="energy", version="0.1.0",
+                  params=FAST, root=tmp_path / "models")
+    model = framing.load(tmp_path / "models" / "energy" / "0.1.0")
+    assert model.metadata["codebook_version"] == "1.2"
+    assert model.metadata["codebook_sha256"] == codebook.content_sha256
+    assert model.frames == ["energy_weapon", "sanctions_backfire"]
+
+
 def test_model_on_own_codebook_loads_tags_and_reports_own_ids(own_registry):
     model = framing.load(own_registry / "energy" / "0.1.0")
     assert model.frames == ["energy_weapon", "sanctions_backfire"]

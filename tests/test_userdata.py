@@ -117,6 +117,31 @@ def test_bad_jsonl_line_and_too_few_documents(tmp_path):
         check_trainable(data, cv=10)
 
 
+def test_malformed_json_file_names_file_line_and_fix(tmp_path, capsys, monkeypatch):
+    import hashlib
+
+    path = tmp_path / "labels.json"
+    path.write_text('[\n  {"text": "a", "frames": []},\n  {"text": "b", "frames": [}\n]\n')
+    with pytest.raises(UserDataError, match=rf"{path}:3: not valid JSON \(.*column 28\); fix the syntax") as error:
+        read_labelled(path, codebook=CODEBOOK)
+    assert len(error.value.problems) == 1 and "write one object per line as .jsonl" in error.value.problems[0]
+    monkeypatch.setenv("FRAMING_MODELS", str(tmp_path / "models"))
+    code = main(["train", "--data", str(path), "--codebook", str(CODEBOOK), "--name", "x", "--version", "0.1.0"])
+    err = capsys.readouterr().err
+    assert code == 2 and f"{path}:3: not valid JSON" in err and "Traceback" not in err
+    binary = tmp_path / "labels.jsonl"
+    binary.write_bytes(b'{"text": "a", "frames": []}\n{"text": "\xff", "frames": []}\n')
+    with pytest.raises(UserDataError, match=rf"{binary}:2: not UTF-8 text .*; save the file as UTF-8"):
+        read_labelled(binary, codebook=CODEBOOK)
+    rows = _rows()
+    for good in (tmp_path / "good.json", tmp_path / "good.jsonl"):
+        records = [{"text": t, "frames": f.split(";") if f else []} for t, f in zip(rows["text"], rows["frames"])]
+        good.write_text(json.dumps(records) if good.suffix == ".json"
+                        else "".join(json.dumps(r) + "\n" for r in records))
+        data = read_labelled(good, codebook=CODEBOOK)
+        assert data.sha256 == hashlib.sha256(good.read_bytes()).hexdigest() and len(data) == len(rows)
+
+
 def test_train_from_dataframe_and_dataset(tmp_path):
     import datasets
 
