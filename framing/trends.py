@@ -9,6 +9,11 @@ and the top evidence sentences, linked to article pages where those can be built
 
 Articles without a date, or with a date that cannot be parsed, go to the ``undated`` period.
 Sentence-level files carry no metadata: every article is undated and in group ``all``.
+
+The frames are the ones the file's records score (the keys of their ``scores``, in the order
+of the first record, which is the model's frame order), so a model trained on an own codebook
+gets its own rows; a frame's family is the built-in codebook's, or the frame id itself for a
+frame the built-in codebook lacks (:func:`framing.views.frame_family`).
 """
 
 from __future__ import annotations
@@ -19,11 +24,11 @@ import heapq
 import re
 from collections import Counter
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
-from .codebook import load_codebook
 from .errors import InputError
 from .scorefiles import ScoreFileError, read_score_file, record_level, sentence_groups
+from .views import frame_family
 
 __all__ = ["period_of", "wilson_interval", "count_trends"]
 
@@ -82,8 +87,8 @@ def wilson_interval(count: Any, nobs: Any) -> tuple[Any, Any]:
 
 # --- streaming the corpus ------------------------------------------------------------------
 
-def _articles(path: Path) -> Iterator[tuple[str, dict[str, Any], set[str], dict[str, tuple]]]:
-    """``(where, metadata, frames, best evidence per frame)`` per article, streamed."""
+def _articles(path: Path) -> Iterator[tuple[str, dict[str, Any], set[str], dict[str, tuple], Iterable[str]]]:
+    """``(where, metadata, frames, best evidence per frame, frames scored)`` per article, streamed."""
     records = read_score_file(path)
     first = next(records, None)
     if first is None:
@@ -104,18 +109,20 @@ def _articles(path: Path) -> Iterator[tuple[str, dict[str, Any], set[str], dict[
             best = {f: (float(ev[0]["score"]), ev[0].get("sentence"), ev[0].get("text", ""))
                     for f, ev in (rec.get("evidence") or {}).items() if ev}
             meta = {k: v for k, v in rec.items() if k not in _ROLLUP}
-            yield where, meta, set(rec["frames"]), best
+            yield where, meta, set(rec["frames"]), best, rec["scores"].keys()
         return
     for article_id, sentences in sentence_groups((w, {**r, "_where": w}) for w, r in chained()):
         frames: set[str] = set()
         best: dict[str, tuple] = {}
+        scored: dict[str, None] = {}
         for s in sentences:
+            scored.update(dict.fromkeys(s["scores"]))
             for f in s["frames"]:
                 frames.add(f)
                 score = float(s["scores"].get(f, 0.0))
                 if f not in best or score > best[f][0]:
                     best[f] = (score, s.get("sentence"), s.get("text", ""))
-        yield sentences[0]["_where"], {"id": article_id, "_level": "sentence"}, frames, best
+        yield sentences[0]["_where"], {"id": article_id, "_level": "sentence"}, frames, best, scored
 
 
 def count_trends(scores: str | Path, *, by: str = "date", freq: str = "month", top: int = 5
@@ -123,7 +130,9 @@ def count_trends(scores: str | Path, *, by: str = "date", freq: str = "month", t
     """Stream a score file once: the trend table rows, the top evidence per frame, a summary.
 
     Memory holds running counts per period, group and frame and a heap of at most ``top``
-    evidence items per frame, whatever the number of articles.
+    evidence items per frame, whatever the number of articles.  The rows cover the frames the
+    records score, in the order of the first record (frames scored or carried only by later
+    records follow), whichever codebook the model was trained on.
 
     Examples
     --------
@@ -135,19 +144,25 @@ def count_trends(scores: str | Path, *, by: str = "date", freq: str = "month", t
     >>> table, evidence, summary = count_trends(path)
     >>> [(r["period"], r["articles"], r["with_frame"]) for r in table if r["frame"] == "covert_plot"]
     [('2016-01', 2, 1)]
+    >>> rows = [{"id": "c", "date": "2016-02-01", "frames": ["energy_weapon"], "scores": {"energy_weapon": 0.8}}]
+    >>> _ = open(path, "w").write("".join(json.dumps(r) + "\\n" for r in rows))
+    >>> [(r["frame"], r["family"], r["with_frame"]) for r in count_trends(path)[0]]
+    [('energy_weapon', 'energy_weapon', 1)]
     """
     if freq not in ("month", "week"):
         raise InputError(f"freq={freq!r}; use month or week")
-    codebook = load_codebook()
-    frames = list(codebook.frame_ids)
+    frames: dict[str, None] = {}  # an ordered set: the frames scored, in order of appearance
     counts: dict[tuple[str, str], list[Any]] = {}
     overall: Counter[str] = Counter()
-    heaps: dict[str, list] = {f: [] for f in frames}
+    heaps: dict[str, list] = {}
     total = undated = 0
     unparseable: list[Any] = [0, None]
     level = "article"
-    for seq, (where, meta, carried, best) in enumerate(_articles(Path(scores))):
+    for seq, (where, meta, carried, best, scored) in enumerate(_articles(Path(scores))):
         level = meta.pop("_level", "article")
+        for frame in (*scored, *sorted(carried)):
+            if frame not in frames:
+                frames[frame] = None
         if total == 0 and by != "date" and by not in meta:
             columns = ", ".join(sorted(meta)) or "none"
             hint = "; sentence-level scores carry no metadata, score --level article" if level == "sentence" else ""
@@ -172,7 +187,7 @@ def count_trends(scores: str | Path, *, by: str = "date", freq: str = "month", t
             (heapq.heappush if len(heap) < top else heapq.heappushpop)(heap, item)
     if total == 0:
         raise ScoreFileError(str(scores), "no scored article in the file")
-    rows = _rows(counts, frames)
+    rows = _rows(counts, list(frames))
     evidence = {f: [item for *_, item in sorted(heaps[f], reverse=True)] for f in frames if heaps.get(f)}
     summary = {"articles": total, "undated": undated, "unparseable_dates": unparseable[0],
                "first_unparseable": unparseable[1], "level": level, "by": by, "freq": freq,
@@ -182,10 +197,9 @@ def count_trends(scores: str | Path, *, by: str = "date", freq: str = "month", t
 
 
 def _rows(counts: dict[tuple[str, str], list[Any]], frames: list[str]) -> list[dict[str, Any]]:
-    codebook = load_codebook()
     keys = sorted(counts, key=lambda k: (k[0] == UNDATED, k[0], k[1]))
     flat = [(p, g, f, counts[(p, g)][0], counts[(p, g)][1][f]) for p, g in keys for f in frames]
     low, high = wilson_interval([r[4] for r in flat], [r[3] for r in flat])
-    return [{"period": p, "group": g, "frame": f, "family": codebook.family_of(f), "articles": n,
+    return [{"period": p, "group": g, "frame": f, "family": frame_family(f), "articles": n,
              "with_frame": k, "share": round(k / n, 6), "ci_low": round(float(lo), 6),
              "ci_high": round(float(hi), 6)} for (p, g, f, n, k), lo, hi in zip(flat, low, high)]

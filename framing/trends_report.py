@@ -3,6 +3,9 @@
 Plots are one PNG per frame family (matplotlib, Agg backend).  The summary page is
 self-contained: the plots are embedded as ``data:`` URIs, CSS is inline and a
 Content-Security-Policy forbids every external resource.
+
+Frames and families are the table's (the frames the score file scores), so a model trained on
+an own codebook gets its own plots and evidence; see :mod:`framing.trends`.
 """
 
 from __future__ import annotations
@@ -15,10 +18,9 @@ import re
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from .codebook import load_codebook
 from .scorefiles import read_score_file, sentence_groups
 from .trends import UNDATED, count_trends, wilson_interval
-from .views import article_from_sentences, frame_colour, page_shell, render_page
+from .views import article_from_sentences, frame_colour, frame_name, page_shell, render_page
 
 __all__ = ["write_trends", "plot_families", "write_index", "write_article_pages"]
 
@@ -27,6 +29,16 @@ MAX_GROUPS = 6
 
 def _e(value: Any) -> str:
     return html.escape("" if value is None else str(value), quote=True)
+
+
+def _families(rows: Sequence[Mapping[str, Any]]) -> dict[str, list[str]]:
+    """Family -> its frames, both in the table's order (codebook order for the built-in model)."""
+    families: dict[str, list[str]] = {}
+    for row in rows:
+        members = families.setdefault(row["family"], [])
+        if row["frame"] not in members:
+            members.append(row["frame"])
+    return families
 
 
 def plot_families(rows: Sequence[Mapping[str, Any]], folder: str | Path) -> list[Path]:
@@ -48,19 +60,19 @@ def plot_families(rows: Sequence[Mapping[str, Any]], folder: str | Path) -> list
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    codebook = load_codebook()
     folder = Path(folder)
+    families = _families(rows)
+    frames = [f for members in families.values() for f in members]
     dated = [r for r in rows if r["period"] != UNDATED] or list(rows)
     periods = sorted({r["period"] for r in dated}, key=lambda p: (p == UNDATED, p))
     x = {p: i for i, p in enumerate(periods)}
     sizes: dict[str, int] = {}
     for r in dated:
-        if r["frame"] == codebook.frame_ids[0]:
+        if r["frame"] == frames[0]:
             sizes[r["group"]] = sizes.get(r["group"], 0) + int(r["articles"])
     groups = sorted(sizes, key=lambda g: (-sizes[g], g))[:MAX_GROUPS]
     written = []
-    for family in codebook.families:
-        members = codebook.frames_in(family)
+    for family, members in families.items():
         panels = [members] if len(groups) == 1 else [[f] for f in members]
         fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels) + 1.5, 4), squeeze=False,
                                  sharey=True)
@@ -70,8 +82,8 @@ def plot_families(rows: Sequence[Mapping[str, Any]], folder: str | Path) -> list
                 if not series:
                     continue
                 xs = [i for i, _ in series]
-                colour = frame_colour(frame, strong=True) if len(groups) == 1 else f"C{n % 10}"
-                label = codebook.frame(frame).name if len(groups) == 1 else group
+                colour = frame_colour(frame, True, frames) if len(groups) == 1 else f"C{n % 10}"
+                label = frame_name(frame) if len(groups) == 1 else group
                 member = panel.index(frame) if len(groups) == 1 else 0
                 ax.plot(xs, [r["share"] for _, r in series], marker="osD"[member % 3], ms=4, lw=1.6,
                         ls=("-", "--", ":")[member % 3], color=colour, label=label)
@@ -82,13 +94,13 @@ def plot_families(rows: Sequence[Mapping[str, Any]], folder: str | Path) -> list
             ax.set_ylim(-0.02, 1.02)
             ax.grid(alpha=0.3)
             if len(groups) > 1:
-                ax.set_title(codebook.frame(panel[0]).name, fontsize=10)
+                ax.set_title(frame_name(panel[0]), fontsize=10)
             if ax.get_legend_handles_labels()[0]:
                 ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=2, frameon=False)
         axes[0][0].set_ylabel("share of articles")
         fig.suptitle(family.replace("_", " "), fontsize=11)
         fig.tight_layout()
-        path = folder / f"{family}.png"
+        path = folder / _safe_name(family, ".png")  # a family from a score file: never a path
         fig.savefig(path, dpi=90)
         plt.close(fig)
         written.append(path)
@@ -99,8 +111,9 @@ def _data_uri(path: Path) -> str:
     return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
-def write_index(path: str | Path, summary: Mapping[str, Any], plots: Sequence[Path],
-                evidence: Mapping[str, Sequence[Mapping[str, Any]]], linked: Mapping[str, str]) -> Path:
+def write_index(path: str | Path, summary: Mapping[str, Any], rows: Sequence[Mapping[str, Any]],
+                plots: Sequence[Path], evidence: Mapping[str, Sequence[Mapping[str, Any]]],
+                linked: Mapping[str, str]) -> Path:
     """Write the summary page: counts, plots (embedded), shares over the whole corpus and
     the top evidence sentences per frame, linked to ``articles/<id>.html`` where written.
 
@@ -109,12 +122,13 @@ def write_index(path: str | Path, summary: Mapping[str, Any], plots: Sequence[Pa
     >>> import tempfile, os
     >>> summary = {"articles": 2, "undated": 0, "unparseable_dates": 0, "first_unparseable": None,
     ...            "level": "article", "periods": 1, "groups": 1, "freq": "month", "by": "date", "overall": {}}
-    >>> page = write_index(os.path.join(tempfile.mkdtemp(), "index.html"), summary, [], {}, {})
+    >>> page = write_index(os.path.join(tempfile.mkdtemp(), "index.html"), summary, [], [], {}, {})
     >>> "Frame trends" in page.read_text()
     True
     """
-
-    codebook = load_codebook()
+    families = _families(rows)
+    frames = [f for members in families.values() for f in members]
+    family_of = {f: family for family, members in families.items() for f in members}
     total = int(summary["articles"])
     undated = int(summary["undated"])
     notes = [f"{total} articles ({summary['level']}-level scores), {summary['periods']} period(s) by "
@@ -132,19 +146,19 @@ def write_index(path: str | Path, summary: Mapping[str, Any], plots: Sequence[Pa
         parts.append(f'<p class="plot"><img alt="{_e(plot.stem.replace("_", " "))}: share of articles per period" '
                      f'src="{_data_uri(plot)}"></p>')
     overall = summary["overall"]
-    low, high = wilson_interval([overall.get(f, 0) for f in codebook.frame_ids], [total] * len(codebook))
+    low, high = wilson_interval([overall.get(f, 0) for f in frames], [total] * len(frames)) if frames else ([], [])
     table = "".join(
-        f'<tr><td><span class="sw" style="background:{frame_colour(f)}"></span>{_e(codebook.frame(f).name)}'
-        f'</td><td>{_e(codebook.family_of(f))}</td><td>{overall.get(f, 0)}</td>'
+        f'<tr><td><span class="sw" style="background:{frame_colour(f, False, frames)}"></span>{_e(frame_name(f))}'
+        f'</td><td>{_e(family_of[f])}</td><td>{overall.get(f, 0)}</td>'
         f"<td>{overall.get(f, 0) / total:.1%}</td><td>{lo:.1%} – {hi:.1%}</td></tr>"
-        for f, lo, hi in zip(codebook.frame_ids, low, high))
+        for f, lo, hi in zip(frames, low, high))
     parts.append("<h2>Whole corpus</h2><table><tr><th>frame</th><th>family</th><th>articles</th>"
                  f"<th>share</th><th>Wilson 95 %</th></tr>{table}</table>")
     parts.append("<h2>Top evidence per frame</h2>")
     if not linked:
         parts.append('<p class="small">Article pages are written for sentence-level scores, or with '
                      "--articles SOURCE for article-level scores.</p>")
-    for frame in codebook.frame_ids:
+    for frame in frames:
         items = evidence.get(frame)
         if not items:
             continue
@@ -157,8 +171,8 @@ def write_index(path: str | Path, summary: Mapping[str, Any], plots: Sequence[Pa
             date = f' <span class="small">{_e(item["date"])}</span>' if item.get("date") else ""
             entries.append(f'<li><b>{float(item["score"]):.2f}</b> {label}{date}'
                            f'<br><span class="quote">{_e(item["text"])}</span></li>')
-        parts.append(f'<h3><span class="sw" style="background:{frame_colour(frame)}"></span>'
-                     f'{_e(codebook.frame(frame).name)} <span class="small">({_e(frame)})</span></h3>'
+        parts.append(f'<h3><span class="sw" style="background:{frame_colour(frame, False, frames)}"></span>'
+                     f'{_e(frame_name(frame))} <span class="small">({_e(frame)})</span></h3>'
                      f'<ol class="evidence">{"".join(entries)}</ol>')
     css = (".plot{display:inline-block;width:49%;margin:0}.plot img{width:100%}"
            ".evidence li{margin-bottom:.6em}.quote{background:#f3f0e6;padding:1px 3px}"
@@ -168,11 +182,11 @@ def write_index(path: str | Path, summary: Mapping[str, Any], plots: Sequence[Pa
     return path
 
 
-def _safe_name(article_id: str) -> str:
+def _safe_name(article_id: str, suffix: str = ".html") -> str:
     name = re.sub(r"[^A-Za-z0-9._-]+", "_", article_id)[:80]
     if name != article_id:
         name += "-" + hashlib.sha1(article_id.encode()).hexdigest()[:8]
-    return name + ".html"
+    return name + suffix
 
 
 def write_article_pages(scores: str | Path, folder: Path, level: str,
@@ -256,7 +270,7 @@ def write_trends(scores: str | Path, output: str | Path, *, by: str = "date", fr
         writer.writerows(rows)
     linked = write_article_pages(scores, out / "articles", summary["level"], evidence, articles, model)
     plots = plot_families(rows, out)
-    index = write_index(out / "index.html", summary, plots, evidence, linked)
+    index = write_index(out / "index.html", summary, rows, plots, evidence, linked)
     summary["files"] = [str(table)] + [str(p) for p in plots] + [str(index)] + \
                        [str(out / "articles" / n) for n in sorted(set(linked.values()))]
     return summary

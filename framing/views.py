@@ -8,13 +8,21 @@ frame (scored under threshold) is plain text.
 
 Pages are rendered from :meth:`framing.Tagger.tag_article` results, or from a
 sentence-level ``framing score`` file, whose records are enough to rebuild the article.
+
+The frames of a page are the ones its scores name, so a model trained on an own codebook
+(:mod:`framing.owncodebook`) gets its own frames highlighted.  A score record names frame ids
+only: a frame of the built-in codebook keeps its name, family, definition and colour; any other
+frame is its own family (as in an own codebook that lists no families), is named by its id and
+gets a colour of its own, spread round the wheel over the page's other such frames.
 """
 
 from __future__ import annotations
 
 import colorsys
+import hashlib
 import html
 import os
+import re
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -26,16 +34,46 @@ from .records import rollup_labelled
 from .segmentation import Sentence
 from .scorefiles import read_score_file, sentence_groups, sniff_score_level
 
-__all__ = ["CSP", "frame_colour", "render_page", "article_from_sentences", "view"]
+__all__ = ["CSP", "frame_colour", "frame_family", "frame_name", "render_page", "article_from_sentences",
+           "view"]
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 MAX_ARTICLES = 50
+_CSS_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")  # frame ids that may go into a CSS selector
 
-def frame_colour(frame_id: str, strong: bool = False) -> str:
+
+def frame_family(frame_id: str) -> str:
+    """The family of a frame: the built-in codebook's, or the frame id itself for a frame the
+    built-in codebook lacks (an own codebook's frame; score files do not record families).
+
+    Examples
+    --------
+    >>> frame_family("biolabs"), frame_family("energy_weapon")
+    ('western_subversion', 'energy_weapon')
+    """
+    codebook = load_codebook()
+    return codebook.family_of(frame_id) if frame_id in codebook.frame_ids else frame_id
+
+
+def frame_name(frame_id: str) -> str:
+    """The frame's name in the built-in codebook, or its id for any other frame.
+
+    Examples
+    --------
+    >>> frame_name("nato_encirclement"), frame_name("energy_weapon")
+    ('NATO encirclement', 'energy_weapon')
+    """
+    codebook = load_codebook()
+    return codebook.frame(frame_id).name if frame_id in codebook.frame_ids else frame_id
+
+
+def frame_colour(frame_id: str, strong: bool = False, frames: Iterable[str] = ()) -> str:
     """The colour of a frame as ``#rrggbb``: light (highlight background) or strong (lines).
 
     Hues go round the colour wheel in codebook order with the frames grouped by family, so
-    neighbouring hues belong to one family and every frame has its own colour.
+    neighbouring hues belong to one family and every frame has its own colour.  A frame not in
+    the built-in codebook takes its hue from its place among the non-built-in ids of ``frames``
+    (the page's frames), half a step off the built-in hues; failing that, from a hash of its id.
 
     Examples
     --------
@@ -43,10 +81,19 @@ def frame_colour(frame_id: str, strong: bool = False) -> str:
     '#f5a8a8'
     >>> frame_colour("colour_revolution", strong=True)
     '#9a1919'
+    >>> frame_colour("energy_weapon", frames=["energy_weapon", "sanctions_backfire"])
+    '#f5baa8'
     """
     codebook = load_codebook()
-    ordered = [f for family in codebook.families for f in codebook.frames_in(family)]
-    hue = ordered.index(codebook.frame(frame_id).id) / len(ordered)
+    if frame_id in codebook.frame_ids:
+        ordered = [f for family in codebook.families for f in codebook.frames_in(family)]
+        hue = ordered.index(frame_id) / len(ordered)
+    else:
+        own = [f for f in dict.fromkeys(frames) if f not in codebook.frame_ids]
+        if frame_id in own:
+            hue = (own.index(frame_id) / len(own) + 0.5 / len(codebook)) % 1.0
+        else:
+            hue = int(hashlib.sha1(str(frame_id).encode()).hexdigest()[:8], 16) / 2 ** 32
     lightness, saturation = (0.35, 0.72) if strong else (0.81, 0.8)
     r, g, b = colorsys.hls_to_rgb(hue, lightness, saturation)
     return "#{:02x}{:02x}{:02x}".format(round(r * 255), round(g * 255), round(b * 255))
@@ -100,17 +147,29 @@ article{margin-bottom:3em}
 """
 
 
-def _frame_css() -> str:
+def _frame_css(frames: Sequence[str] = ()) -> str:
+    """The colour rules of the built-in frames, then of the page's other frames."""
+    codebook = load_codebook()
+    own = [f for f in frames if f not in codebook.frame_ids and _CSS_ID.match(f)]
     rules = []
-    for frame in load_codebook().frame_ids:
-        rules.append(f"mark.f-{frame},.sw.f-{frame},.chip.f-{frame}{{background:{frame_colour(frame)}}}"
-                     f".note.f-{frame}{{border-left-color:{frame_colour(frame, strong=True)}}}")
+    for frame in (*codebook.frame_ids, *own):
+        light, strong = frame_colour(frame, False, frames), frame_colour(frame, True, frames)
+        rules.append(f"mark.f-{frame},.sw.f-{frame},.chip.f-{frame}{{background:{light}}}"
+                     f".note.f-{frame}{{border-left-color:{strong}}}")
     return "\n".join(rules)
 
 
-def _frame_label(frame_id: str) -> str:
-    codebook = load_codebook()
-    return codebook.frame(frame_id).name if frame_id in codebook.frame_ids else frame_id
+def _page_frames(results: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The frames the results score or carry, in order of first appearance."""
+    seen: dict[str, None] = {}
+    for result in results:
+        article = result["article"]
+        for source in (article.get("scores") or {}, article.get("frames") or []):
+            seen.update(dict.fromkeys(source))
+        for s in result["sentences"]:
+            seen.update(dict.fromkeys(s.get("scores") or {}))
+            seen.update(dict.fromkeys(s.get("frames") or []))
+    return list(seen)
 
 
 def _sentence_html(s: Mapping[str, Any], prefix: str = "") -> tuple[str, str]:
@@ -119,11 +178,11 @@ def _sentence_html(s: Mapping[str, Any], prefix: str = "") -> tuple[str, str]:
     frames = sorted(s.get("frames") or [], key=lambda f: -float(s["scores"].get(f, 0)))
     if not frames:
         return f'<span id="{anchor}">{_e(s["text"])}</span>', ""
-    labels = "; ".join(f"{_frame_label(f)} ({f}) {float(s['scores'][f]):.2f}" for f in frames)
+    labels = "; ".join(f"{frame_name(f)} ({f}) {float(s['scores'][f]):.2f}" for f in frames)
     text = (f'<mark id="{anchor}" class="f-{_e(frames[0])}" data-frames="{_e(" ".join(frames))}" '
             f'title="{_e(labels)}">{_e(s["text"])}</mark>')
     note = "".join(f'<span class="note f-{_e(f)}" title="{_e(labels)}"><span class="sw f-{_e(f)}"></span>'
-                   f'{_e(_frame_label(f))} <b>{float(s["scores"][f]):.2f}</b></span>' for f in frames)
+                   f'{_e(frame_name(f))} <b>{float(s["scores"][f]):.2f}</b></span>' for f in frames)
     return text, note
 
 
@@ -144,7 +203,7 @@ def _article_html(result: Mapping[str, Any], model: str, prefix: str = "") -> st
         rows.append(f'<div class="row"><div class="text"><p>{" ".join(t for t, _ in parts)}</p></div>'
                     f'<div class="notes">{"".join(n for _, n in parts)}</div></div>')
     frames = list(article.get("frames") or [])
-    chips = " ".join(f'<span class="chip f-{_e(f)}">{_e(_frame_label(f))} '
+    chips = " ".join(f'<span class="chip f-{_e(f)}">{_e(frame_name(f))} '
                      f'{float((article.get("scores") or {}).get(f, 0)):.2f}</span>' for f in frames)
     summary = (f'<p class="meta">Article frames: {chips}</p>' if frames
                else '<p class="meta">No frame reaches its threshold in this article.</p>')
@@ -164,22 +223,29 @@ def _rollup_html(article: Mapping[str, Any], prefix: str = "") -> str:
             f'<b>{float(ev["score"]):.2f}</b> {_e(ev["text"])}</li>'
             for ev in (article.get("evidence") or {}).get(frame, []))
         score = (article.get("scores") or {}).get(frame)
-        items.append(f'<h3><span class="sw f-{_e(frame)}"></span>{_e(_frame_label(frame))} '
+        items.append(f'<h3><span class="sw f-{_e(frame)}"></span>{_e(frame_name(frame))} '
                      f'<span class="small">({_e(frame)}, article score '
                      f'{"n/a" if score is None else f"{float(score):.2f}"})</span></h3>'
                      f'<ol class="evidence">{evidence}</ol>')
     return "<h2>Article roll-up: frames and evidence</h2>\n" + "\n".join(items)
 
 
-def _legend_html() -> str:
+def _legend_html(frames: Sequence[str] = ()) -> str:
+    """The whole built-in codebook when every frame of the page is in it; otherwise the page's
+    frames: built-in ones with their definitions, the others under their own id."""
     codebook = load_codebook()
-    parts = ['<h2>Legend: the codebook</h2>\n<div class="legend">']
-    for family in codebook.families:
+    own = [f for f in frames if f not in codebook.frame_ids]
+    shown = [f for f in codebook.frame_ids if not own or f in frames] + own
+    families = dict.fromkeys([*(() if own else codebook.families), *map(frame_family, shown)])
+    heading = "the model's frames" if own else "the codebook"
+    parts = [f'<h2>Legend: {_e(heading)}</h2>\n<div class="legend">']
+    for family in families:
         parts.append(f'<div class="fam">{_e(family.replace("_", " "))}</div><dl>')
-        for frame_id in codebook.frames_in(family):
-            frame = codebook.frame(frame_id)
-            parts.append(f'<dt><span class="sw f-{_e(frame.id)}"></span>{_e(frame.name)} '
-                         f'<span class="small">({_e(frame.id)})</span></dt><dd>{_e(frame.definition)}</dd>')
+        for frame_id in (f for f in shown if frame_family(f) == family):
+            definition = (codebook.frame(frame_id).definition if frame_id in codebook.frame_ids
+                          else "not in the built-in codebook: see the model's own codebook")
+            parts.append(f'<dt><span class="sw f-{_e(frame_id)}"></span>{_e(frame_name(frame_id))} '
+                         f'<span class="small">({_e(frame_id)})</span></dt><dd>{_e(definition)}</dd>')
         parts.append("</dl>")
     parts.append("</div>")
     return "\n".join(parts)
@@ -225,8 +291,10 @@ def render_page(results: Sequence[Mapping[str, Any]], model: str = "unknown",
                         f"</span></li>" for k, r in enumerate(results))
         contents = f"<h2>{len(results)} articles</h2><ol>{links}</ol>"
     prefixes = [""] if len(results) == 1 else [f"a{k}-" for k in range(len(results))]
-    body = contents + "\n".join(_article_html(r, model, p) for r, p in zip(results, prefixes)) + _legend_html()
-    return page_shell(str(title), body, _ARTICLE_CSS + _frame_css())
+    frames = _page_frames(results)
+    body = (contents + "\n".join(_article_html(r, model, p) for r, p in zip(results, prefixes))
+            + _legend_html(frames))
+    return page_shell(str(title), body, _ARTICLE_CSS + _frame_css(frames))
 
 
 def article_from_sentences(records: Iterable[Mapping[str, Any]], evidence: int = 3,
@@ -247,12 +315,11 @@ def article_from_sentences(records: Iterable[Mapping[str, Any]], evidence: int =
     (['biolabs'], {'biolabs': 0.7}, 1)
     """
     sentences = sorted((dict(r) for r in records), key=lambda r: int(r["sentence"]))
-    codebook = load_codebook()
-    frames = list(sentences[0]["scores"]) if sentences else list(codebook.frame_ids)
+    frames = list(sentences[0]["scores"]) if sentences else list(load_codebook().frame_ids)
     scores = np.array([[float(s["scores"].get(f, 0.0)) for f in frames] for s in sentences]).reshape(-1, len(frames))
     labels = np.array([[f in (s.get("frames") or []) for f in frames] for s in sentences],
                       dtype=np.int64).reshape(-1, len(frames))
-    families = [codebook.family_of(f) if f in codebook.frame_ids else f for f in frames]
+    families = [frame_family(f) for f in frames]
     head = dict(metadata or {})
     head.setdefault("id", sentences[0].get("article_id") if sentences else None)
     spans = [Sentence(int(s["sentence"]), s.get("start"), s.get("end"), s["text"]) for s in sentences]

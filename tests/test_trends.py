@@ -3,6 +3,7 @@
 import csv
 import json
 import tracemalloc
+from pathlib import Path
 
 import pytest
 from chromium import Elements, dump_dom, external_references, needs_chromium, screenshot
@@ -10,7 +11,7 @@ from chromium import Elements, dump_dom, external_references, needs_chromium, sc
 from framing.cli import main
 from framing.codebook import load_codebook
 from framing.records import flatten_record
-from framing.trends import _articles, period_of, wilson_interval
+from framing.trends import _articles, count_trends, period_of, wilson_interval
 from framing.trends_report import write_trends as trends
 from framing.views import CSP
 from framing.writers import open_writer
@@ -107,6 +108,70 @@ def test_sentence_level_rolls_up_and_links_article_pages(tmp_path):
     assert len(pages) == 2 and pages[1] == "y.html" and pages[0].startswith("x_1-")
     index = (tmp_path / "out" / "index.html").read_text()
     assert f'href="articles/{pages[0]}#s-1"' in index and 'href="articles/y.html#s-0"' in index
+
+
+OWN = ("energy_weapon", "sanctions_backfire")  # frames of a model trained on an own codebook
+
+
+def _own_sentence(aid, i, frames=(), score=0.8):
+    """A sentence record as `framing score --level sentence` writes it for an own-codebook model."""
+    return {"article_id": aid, "sentence": i, "paragraph": 0, "start": 10 * i, "end": 10 * i + 9,
+            "text": f"{aid} says {i}.", "model": "energy@0.1.0",
+            "scores": {f: (score if f in frames else 0.02) for f in OWN}, "frames": list(frames)}
+
+
+def test_own_codebook_frames_get_their_own_rows_and_evidence(tmp_path):
+    records = [_own_sentence("a", 0), _own_sentence("a", 1, ["energy_weapon"], 0.7),
+               _own_sentence("a", 2, ["energy_weapon"], 0.9), _own_sentence("b", 0, OWN), _own_sentence("c", 0)]
+    path = _write(tmp_path / "own.jsonl", records)
+    rows, evidence, summary = count_trends(path)
+    assert [(r["period"], r["group"], r["frame"], r["family"], r["articles"], r["with_frame"]) for r in rows] == [
+        ("undated", "all", "energy_weapon", "energy_weapon", 3, 2),
+        ("undated", "all", "sanctions_backfire", "sanctions_backfire", 3, 1)]
+    low, high = wilson_interval(2, 3)
+    assert (rows[0]["share"], rows[0]["ci_low"], rows[0]["ci_high"]) == (
+        round(2 / 3, 6), round(float(low), 6), round(float(high), 6))
+    best = [(e["id"], e["sentence"], e["score"]) for e in evidence["energy_weapon"]]
+    assert best == [("a", 2, 0.9), ("b", 0, 0.8)]
+    assert [e["id"] for e in evidence["sanctions_backfire"]] == ["b"] and set(evidence) == set(OWN)
+    assert summary["overall"] == {"energy_weapon": 2, "sanctions_backfire": 1} and summary["articles"] == 3
+    # the whole report: one plot per (own) family, the evidence linked to article pages
+    written = trends(path, tmp_path / "out")
+    assert sorted(p.split("/")[-1] for p in written["files"] if p.endswith(".png")) == [f"{f}.png" for f in OWN]
+    assert set(_table(tmp_path / "out")) == {("undated", "all", f) for f in OWN}
+    index = (tmp_path / "out" / "index.html").read_text()
+    assert "(energy_weapon)" in index and 'href="articles/a.html#s-2"' in index
+    assert not any(frame in index for frame in FRAMES)  # no built-in frame: the model scored none
+    assert "energy_weapon" in (tmp_path / "out" / "articles" / "a.html").read_text()
+
+
+def test_own_codebook_article_level_counts_by_period_and_group(tmp_path):
+    def article(i, date, source, frames):
+        return {"id": f"e{i}", "title": f"T{i}", "date": date, "source": source, "sentences": 2,
+                "scores": {f: (0.9 if f in frames else 0.1) for f in OWN}, "frames": list(frames),
+                "families": list(frames), "evidence": {f: [{"sentence": 1, "start": 0, "end": 4, "score": 0.9,
+                                                            "text": f"Evidence {i}."}] for f in frames}}
+
+    path = _write(tmp_path / "own.jsonl", [article(0, "2023-01-02", "A", ["energy_weapon"]),
+                                           article(1, "2023-01-09", "B", ["energy_weapon", "sanctions_backfire"]),
+                                           article(2, "2023-02-01", "A", [])])
+    rows, evidence, _ = count_trends(path, by="source")
+    table = {(r["period"], r["group"], r["frame"]): (r["articles"], r["with_frame"]) for r in rows}
+    assert table == {("2023-01", "A", "energy_weapon"): (1, 1), ("2023-01", "A", "sanctions_backfire"): (1, 0),
+                     ("2023-01", "B", "energy_weapon"): (1, 1), ("2023-01", "B", "sanctions_backfire"): (1, 1),
+                     ("2023-02", "A", "energy_weapon"): (1, 0), ("2023-02", "A", "sanctions_backfire"): (1, 0)}
+    assert [e["id"] for e in evidence["energy_weapon"]] == ["e0", "e1"]  # equal scores: the first article first
+
+
+def test_frame_ids_from_the_file_stay_inside_the_output_folder(tmp_path):
+    odd = "../../escaped"
+    path = _write(tmp_path / "odd.jsonl", [{"id": "a", "frames": [odd], "scores": {odd: 0.9}, "evidence": {}}])
+    out = tmp_path / "deep" / "out"
+    summary = trends(path, out)
+    plots = [Path(p) for p in summary["files"] if p.endswith(".png")]
+    assert len(plots) == 1 and plots[0].parent == out and plots[0].is_file()
+    assert not list(tmp_path.glob("*.png")) and not list((tmp_path / "deep").glob("*.png"))
+    assert "</span>../../escaped</td><td>../../escaped</td>" in (out / "index.html").read_text()
 
 
 def test_errors_name_file_line_and_field(scores, tmp_path):

@@ -85,6 +85,54 @@ def test_legend_lists_every_frame_with_its_definition():
         assert family.replace("_", " ") in legend
 
 
+OWN_FRAMES = ("energy_weapon", "sanctions_backfire")  # a model trained on an own codebook
+CUT = "The supplier cut gas deliveries two days after the vote."
+
+
+@pytest.fixture
+def own_scores_file(tmp_path):
+    """Sentence records as `framing score --level sentence` writes them for an own-codebook model."""
+    def sentence(index, text, frames=(), **high):
+        return {"article_id": "e1", "sentence": index, "paragraph": index, "start": index * 100,
+                "end": index * 100 + len(text), "text": text, "model": "energy@0.1.0",
+                "scores": {f: high.get(f, 0.03) for f in OWN_FRAMES}, "frames": list(frames)}
+
+    records = [sentence(0, "Winter came early."), sentence(1, CUT, ["energy_weapon"], energy_weapon=0.92),
+               sentence(2, "Gas is not a weapon, officials said.", [], energy_weapon=0.3)]
+    path = tmp_path / "own.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def test_own_codebook_frame_is_highlighted_and_named_in_the_legend(own_scores_file):
+    page = view(own_scores_file)
+    marks = Elements(page).find("mark")
+    assert [(m["text"], m["attrs"]["class"]) for m in marks] == [(CUT, "f-energy_weapon")]
+    assert marks[0]["attrs"]["title"] == "energy_weapon (energy_weapon) 0.92"
+    notes = Elements(page).find("span", **{"class": "^note "})
+    assert [n["text"].strip() for n in notes] == ["energy_weapon 0.92"]
+    light = frame_colour("energy_weapon", False, OWN_FRAMES)
+    assert f"mark.f-energy_weapon,.sw.f-energy_weapon,.chip.f-energy_weapon{{background:{light}}}" in page
+    assert light != frame_colour("sanctions_backfire", False, OWN_FRAMES)
+    assert light not in {frame_colour(f) for f in FRAMES}  # not mistaken for a built-in frame
+    assert 'Article frames: <span class="chip f-energy_weapon">energy_weapon 0.92</span>' in page
+    legend = Elements(page[page.index("<h2>Legend"):])
+    assert [d["text"] for d in legend.find("dt")] == [f"{f} ({f})" for f in OWN_FRAMES]
+    assert [d["text"] for d in legend.find("div", **{"class": "^fam$"})] == ["energy weapon", "sanctions backfire"]
+    assert not any(load_codebook().frame(f).name in page for f in FRAMES)  # the built-in codebook is not shown
+    assert "model <b>energy@0.1.0</b>" in page and external_references(page) == []
+    rebuilt = article_from_sentences(json.loads(line) for line in own_scores_file.read_text().splitlines())
+    assert rebuilt["article"]["families"] == ["energy_weapon"]  # an unknown frame is its own family
+
+
+def test_frame_ids_from_a_file_cannot_break_out_of_the_page(tmp_path):
+    odd = 'x</style><script>alert(1)</script>'
+    record = {"article_id": "a", "sentence": 0, "text": "Hello.", "scores": {odd: 0.9}, "frames": [odd]}
+    page = render_page([article_from_sentences([record])], model="m@1")
+    assert "<script" not in page and "&lt;/style&gt;&lt;script&gt;" in page
+    assert page.count("</style>") == 1  # no colour rule for an id that is not a CSS name
+
+
 def test_unknown_id_names_the_file_and_counts_ids(scores_file):
     with pytest.raises(ValueError, match=r"--id 'zz' is not in .*scores.jsonl: it holds 2 article id\(s\)"):
         view(scores_file, article_id="zz")
@@ -146,3 +194,13 @@ def test_browser_shows_highlight_frame_and_legend(scores_file, tmp_path):
     # a person sees the highlight: the frame's colour fills the sentence's background
     assert colour_pixels(shot, frame_colour("nato_encirclement")) > 2000
     assert colour_pixels(shot, frame_colour("colour_revolution")) < 200  # only the legend swatch
+
+
+@needs_chromium
+def test_browser_shows_an_own_codebook_highlight(own_scores_file, tmp_path):
+    page = tmp_path / "own.html"
+    view(own_scores_file, page)
+    dom = Elements(dump_dom(page, tmp_path))
+    assert [m["text"] for m in dom.find("mark", title="^energy_weapon ")] == [CUT]
+    shot = screenshot(page, tmp_path / "own.png", tmp_path)
+    assert colour_pixels(shot, frame_colour("energy_weapon", False, OWN_FRAMES)) > 2000
