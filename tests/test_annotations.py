@@ -134,8 +134,9 @@ def test_near_duplicate_across_splits_is_kept_only_in_the_earliest_split(tmp_pat
     assert len(gold.select(dedupe=False)) == 6
 
 
-def test_validate_reports_every_problem_of_a_damaged_copy_in_one_pass(tmp_path, capsys):
-    """Issue #13 row 17: record, JSON, stand-off hash and splits.json problems together."""
+def _one_case_corpus(tmp_path, hashed):
+    """A corpus folder with one EUvsDisinfo case ("A claim."), an empty annotations folder, and a
+    stand-off record pointing at the claim with the hash of ``hashed``."""
     from framing.corpus import DEFAULT_COLLECTION, sentence_hash
 
     corpus = tmp_path / "corpus"
@@ -144,7 +145,13 @@ def test_validate_reports_every_problem_of_a_damaged_copy_in_one_pass(tmp_path, 
     folder = tmp_path / "annotations"
     folder.mkdir()
     standoff = {**{k: v for k, v in _good().items() if k != "text"}, "sentence_id": "c1:0", "doc_id": "c1",
-                "field": "summary", "start": 0, "end": 8, "sha256": sentence_hash("Another.")}
+                "field": "summary", "start": 0, "end": 8, "sha256": sentence_hash(hashed)}
+    return corpus, folder, standoff
+
+
+def test_validate_reports_every_problem_of_a_damaged_copy_in_one_pass(tmp_path, capsys):
+    """Issue #13 row 17: record, JSON, stand-off hash and splits.json problems together."""
+    corpus, folder, standoff = _one_case_corpus(tmp_path, hashed="Another.")
     bad_frame = {**_good(), "sentence_id": "d1:1", "frames": ["nope"]}
     (folder / "a.jsonl").write_text("\n".join([json.dumps(_good()), '{"sentence_id": "d1:2", "doc_id" "d1"}',
                                                json.dumps(standoff), json.dumps(bad_frame)]) + "\n")
@@ -178,15 +185,8 @@ def test_validate_and_load_agree_on_a_record_with_both_text_and_offsets(tmp_path
 
 def test_cli_validate_reads_records_and_corpus_once(tmp_path, capsys, monkeypatch):
     import framing.annotations as annotations
-    from framing.corpus import DEFAULT_COLLECTION, sentence_hash
 
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / f"{DEFAULT_COLLECTION}.jsonl").write_text(json.dumps({"case_id": "c1", "summary": "A claim."}) + "\n")
-    folder = tmp_path / "annotations"
-    folder.mkdir()
-    standoff = {**{k: v for k, v in _good().items() if k != "text"}, "sentence_id": "c1:0", "doc_id": "c1",
-                "field": "summary", "start": 0, "end": 8, "sha256": sentence_hash("A claim.")}
+    corpus, folder, standoff = _one_case_corpus(tmp_path, hashed="A claim.")
     (folder / "a.jsonl").write_text(json.dumps(_good()) + "\n" + json.dumps(standoff) + "\n")
     (folder / "splits.json").write_text('{"documents": {\n"d1": "train",\n"c1": "test"\n}}\n')
     calls = []
