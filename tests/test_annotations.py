@@ -151,6 +151,8 @@ def _one_case_corpus(tmp_path, hashed):
 
 def test_validate_reports_every_problem_of_a_damaged_copy_in_one_pass(tmp_path, capsys):
     """Issue #13 row 17: record, JSON, stand-off hash and splits.json problems together."""
+    from framing.corpus import DEFAULT_COLLECTION
+
     corpus, folder, standoff = _one_case_corpus(tmp_path, hashed="Another.")
     bad_frame = {**_good(), "sentence_id": "d1:1", "frames": ["nope"]}
     (folder / "a.jsonl").write_text("\n".join([json.dumps(_good()), '{"sentence_id": "d1:2", "doc_id" "d1"}',
